@@ -1,0 +1,3 @@
+import Tensor
+import Datasets
+public enum EngineModule { public static let name = "Engine" }

@@ -1,0 +1,1 @@
+public enum InterpreterModule { public static let name = "Interpreter" }

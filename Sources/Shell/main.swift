@@ -1,0 +1,3 @@
+import Interpreter
+import Engine
+print("mrsh")

@@ -1,0 +1,2 @@
+import XCTest
+final class DatasetsSmokeTests: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }

@@ -1,0 +1,2 @@
+import XCTest
+final class EngineSmokeTests: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }

@@ -1,0 +1,2 @@
+import XCTest
+final class ShellSmokeTests: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
