@@ -21,12 +21,14 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
                        providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CEdit", path: "Sources/CEdit", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
 
         // Layers (docs/architecture.md): arrows point down only.
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: fast),
-        .target(name: "Datasets", dependencies: ["Tensor", "CHDF5"], swiftSettings: fast),
+        .target(name: "Datasets", dependencies: ["Tensor", "CHDF5", "CZlib"], swiftSettings: fast),
         .target(name: "Engine", dependencies: ["Tensor", "Datasets"], swiftSettings: fast),
         .target(name: "Interpreter", swiftSettings: fast),
         .executableTarget(
