@@ -199,6 +199,15 @@ public final class HDF5File {
 
     // MARK: Datasets
 
+    fileprivate func datasetsCache(_ objectPath: String, _ id: hid_t) {
+        if let old = datasets[objectPath] { H5Dclose(old) }
+        datasets[objectPath] = id
+    }
+
+    fileprivate func openDataset(_ objectPath: String) throws -> hid_t { try dataset(objectPath) }
+
+    fileprivate func nativeTypeFor(_ dtype: DType) -> hid_t { nativeType(dtype) }
+
     private func dataset(_ objectPath: String) throws -> hid_t {
         if let id = datasets[objectPath] { return id }
         guard fid >= 0 else { throw DatasetError(file: path, key: objectPath, "file is closed") }
@@ -356,5 +365,165 @@ public final class HDF5File {
     private func decodeCut(_ bytes: ArraySlice<UInt8>) -> String {
         let end = bytes.firstIndex(of: 0) ?? bytes.endIndex
         return String(decoding: bytes[bytes.startIndex..<end], as: UTF8.self)
+    }
+}
+
+// MARK: Writing
+
+extension HDF5File {
+    /// Creates a group (and missing parents, like h5py's `create_group("a/b")`).
+    public func createGroup(_ group: String) throws {
+        try HDF5Lock.run {
+            var prefix = ""
+            for part in group.split(separator: "/") {
+                prefix += (prefix.isEmpty ? "" : "/") + part
+                if H5Lexists(fid, prefix, mrsh_H5P_DEFAULT()) > 0 { continue }
+                let gid = H5Gcreate2(fid, prefix, mrsh_H5P_DEFAULT(), mrsh_H5P_DEFAULT(), mrsh_H5P_DEFAULT())
+                guard gid >= 0 else { throw DatasetError(file: path, key: prefix, "cannot create group") }
+                H5Gclose(gid)
+            }
+        }
+    }
+
+    /// Creates a dataset; `maxShape` nil means fixed (contiguous), else chunked with nil = unlimited axes.
+    private func create(_ objectPath: String, type: hid_t, shape: [Int], maxShape: [Int?]?) throws {
+        var dims = shape.map { hsize_t($0) }
+        let unlimited = mrsh_H5S_UNLIMITED()
+        var maxDims = (maxShape ?? shape).map { $0.map { hsize_t($0) } ?? unlimited }
+        let space = H5Screate_simple(Int32(shape.count), &dims, &maxDims)
+        defer { H5Sclose(space) }
+        let dcpl = H5Pcreate(mrsh_H5P_DATASET_CREATE())
+        defer { H5Pclose(dcpl) }
+        if let maxShape {
+            let itemBytes = max(Int(H5Tget_size(type)), 1)
+            let rowElems = maxShape.dropFirst().enumerated().map { i, m in m ?? max(shape[i + 1], 1) }.reduce(1, *)
+            var chunk = [hsize_t(max(1, min(65_536 / max(rowElems * itemBytes, 1), 16_384)))]
+            chunk += maxShape.dropFirst().enumerated().map { i, m in hsize_t(m ?? max(shape[i + 1], 1)) }
+            H5Pset_chunk(dcpl, Int32(chunk.count), &chunk)
+        }
+        let did = H5Dcreate2(fid, objectPath, type, space, mrsh_H5P_DEFAULT(), dcpl, mrsh_H5P_DEFAULT())
+        guard did >= 0 else { throw DatasetError(file: path, key: objectPath, "cannot create dataset") }
+        datasetsCache(objectPath, did)
+    }
+
+    /// Creates a numeric dataset (see `create`).
+    public func createDataset(_ objectPath: String, dtype: DType, shape: [Int], maxShape: [Int?]? = nil) throws {
+        try HDF5Lock.run { try create(objectPath, type: nativeTypeFor(dtype), shape: shape, maxShape: maxShape) }
+    }
+
+    /// Creates a 1-d string dataset: fixed `S<n>` ASCII NULLPAD, or variable-length UTF-8.
+    public func createStringDataset(_ objectPath: String, kind: HDF5StringKind, count: Int, maxCount: Int?? = .some(nil)) throws {
+        try HDF5Lock.run {
+            let type = stringType(kind)
+            defer { H5Tclose(type) }
+            let maxShape: [Int?]? = maxCount.map { [$0] }
+            try create(objectPath, type: type, shape: [count], maxShape: maxShape)
+        }
+    }
+
+    private func stringType(_ kind: HDF5StringKind) -> hid_t {
+        let type = H5Tcopy(mrsh_H5T_C_S1())
+        switch kind {
+        case .fixed(let size):
+            H5Tset_size(type, size)
+            H5Tset_strpad(type, H5T_STR_NULLPAD)
+            H5Tset_cset(type, H5T_CSET_ASCII)
+        case .variable:
+            H5Tset_size(type, mrsh_H5T_VARIABLE())
+            H5Tset_cset(type, H5T_CSET_UTF8)
+        }
+        return type
+    }
+
+    /// Sets a dataset's extent (only within its max shape).
+    public func setExtent(_ objectPath: String, _ shape: [Int]) throws {
+        try HDF5Lock.run {
+            let did = try openDataset(objectPath)
+            var dims = shape.map { hsize_t($0) }
+            guard H5Dset_extent(did, &dims) >= 0 else {
+                throw DatasetError(file: path, key: objectPath, "cannot resize to \(shape)")
+            }
+        }
+    }
+
+    /// Writes `array` at rows `[start, start + rows)` of a numeric dataset.
+    public func writeRows(_ objectPath: String, start: Int, _ array: BatchArray) throws {
+        guard let rows = array.shape.first, rows > 0 else { return }
+        try HDF5Lock.run {
+            let did = try openDataset(objectPath)
+            let fileSpace = H5Dget_space(did)
+            defer { H5Sclose(fileSpace) }
+            var offset = [hsize_t](repeating: 0, count: array.shape.count)
+            offset[0] = hsize_t(start)
+            var counts = array.shape.map { hsize_t($0) }
+            H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &offset, nil, &counts, nil)
+            let memSpace = H5Screate_simple(Int32(counts.count), &counts, nil)
+            defer { H5Sclose(memSpace) }
+            let status = array.bytes.withUnsafeBytes { buf in
+                H5Dwrite(did, nativeTypeFor(array.dtype), memSpace, fileSpace, mrsh_H5P_DEFAULT(), buf.baseAddress)
+            }
+            guard status >= 0 else { throw DatasetError(file: path, key: objectPath, "write failed") }
+        }
+    }
+
+    /// Writes strings at `[start, start + n)` of a 1-d string dataset of the given kind.
+    public func writeStrings(_ objectPath: String, start: Int, _ strings: [String], kind: HDF5StringKind) throws {
+        guard !strings.isEmpty else { return }
+        try HDF5Lock.run {
+            let did = try openDataset(objectPath)
+            let type = stringType(kind)
+            defer { H5Tclose(type) }
+            let fileSpace = H5Dget_space(did)
+            defer { H5Sclose(fileSpace) }
+            var offset = [hsize_t(start)], counts = [hsize_t(strings.count)]
+            H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &offset, nil, &counts, nil)
+            let memSpace = H5Screate_simple(1, &counts, nil)
+            defer { H5Sclose(memSpace) }
+            var status: herr_t
+            switch kind {
+            case .fixed(let size):
+                var buf = [UInt8](repeating: 0, count: size * strings.count)
+                for (i, s) in strings.enumerated() {
+                    for (j, b) in s.utf8.prefix(size).enumerated() { buf[i * size + j] = b }
+                }
+                status = H5Dwrite(did, type, memSpace, fileSpace, mrsh_H5P_DEFAULT(), &buf)
+            case .variable:
+                var ptrs: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+                defer { ptrs.forEach { free($0) } }
+                status = H5Dwrite(did, type, memSpace, fileSpace, mrsh_H5P_DEFAULT(), &ptrs)
+            }
+            guard status >= 0 else { throw DatasetError(file: path, key: objectPath, "write failed") }
+        }
+    }
+
+    /// Writes (or overwrites) an int64 attribute: a scalar if `scalar`, else a 1-d array.
+    public func writeIntAttribute(_ objectPath: String, _ name: String, _ values: [Int64], scalar: Bool) throws {
+        try HDF5Lock.run {
+            let oid = H5Oopen(fid, objectPath, mrsh_H5P_DEFAULT())
+            guard oid >= 0 else { throw DatasetError(file: path, key: objectPath, "missing object") }
+            defer { H5Oclose(oid) }
+            if H5Aexists(oid, name) > 0 { H5Adelete(oid, name) }
+            var dims = [hsize_t(values.count)]
+            let space = scalar ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &dims, nil)
+            defer { H5Sclose(space) }
+            let aid = H5Acreate2(oid, name, mrsh_H5T_STD_I64LE(), space, mrsh_H5P_DEFAULT(), mrsh_H5P_DEFAULT())
+            guard aid >= 0 else { throw DatasetError(file: path, key: "\(objectPath) attribute \(name)", "cannot create attribute") }
+            defer { H5Aclose(aid) }
+            var v = values
+            guard H5Awrite(aid, mrsh_H5T_NATIVE_INT64(), &v) >= 0 else {
+                throw DatasetError(file: path, key: "\(objectPath) attribute \(name)", "cannot write attribute")
+            }
+        }
+    }
+
+    /// Paths of every group and dataset below the root, depth first in name order.
+    public func allObjects(under group: String = "/") throws -> [String] {
+        var out: [String] = []
+        for name in try members(ofGroup: group) {
+            let full = group == "/" ? name : group + "/" + name
+            out.append(full)
+            if isGroup(full) { out += try allObjects(under: full) }
+        }
+        return out
     }
 }

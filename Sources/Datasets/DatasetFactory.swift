@@ -1,0 +1,34 @@
+/// Creates datasets from RETURNN-style options dicts (`init_dataset`).
+extension Dataset {
+    /// A dataset constructor reading its class's options.
+    public typealias Constructor = (OptionReader) throws -> Dataset
+
+    /// Class name → constructor, for every class this module implements.
+    public static var registry: [String: Constructor] {
+        [
+            "HDFDataset": { r in
+                let files = try r.strings("files") ?? []
+                _ = r.value("use_cache_manager")
+                let cache = try r.int("cache_byte_size", default: 16 << 20)
+                return try HDFDataset(files: files, ordering: try SeqOrdering(options: r), cacheByteSize: cache,
+                                      name: try r.string("name", default: "HDFDataset"))
+            },
+        ]
+    }
+
+    /// `init_dataset(opts)`: picks the class by `opts["class"]`, rejects unknown classes and
+    /// unknown option keys (both with a did-you-mean hint), and returns the dataset.
+    public static func create(options: OptionValue) throws -> Dataset {
+        guard case .dict = options else { throw DatasetError(key: "class", "dataset options must be a dict, got \(options)") }
+        guard case .string(let cls)? = options["class"] else {
+            throw DatasetError(key: "class", "dataset options need a 'class' string")
+        }
+        guard let make = registry[cls] else {
+            throw DatasetError(key: "class", "unknown dataset class '\(cls)'" + didYouMean(cls, in: Array(registry.keys).sorted()))
+        }
+        let reader = try OptionReader(options, context: cls)
+        let ds = try make(reader)
+        try reader.finish()
+        return ds
+    }
+}
