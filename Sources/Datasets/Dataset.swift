@@ -130,7 +130,7 @@ open class Dataset {
     }
 
     /// `is_data_sparse`: integer dtype and `ndim <= 1`.
-    public func isDataSparse(_ key: String) throws -> Bool {
+    open func isDataSparse(_ key: String) throws -> Bool {
         guard try dataDType(key).contains("int"), let o = numOutputs[key] else { return false }
         return o.ndim <= 1
     }

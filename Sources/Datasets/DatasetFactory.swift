@@ -6,6 +6,7 @@ extension Dataset {
     /// Class name → constructor, for every class this module implements.
     public static var registry: [String: Constructor] {
         [
+            "OggZipDataset": { r in try OggZipDataset(options: r) },
             "HDFDataset": { r in
                 let files = try r.strings("files") ?? []
                 _ = r.value("use_cache_manager")
