@@ -129,9 +129,9 @@ open class Dataset {
         return o.dim
     }
 
-    /// `is_data_sparse`: integer dtype and `ndim <= 1`.
+    /// `is_data_sparse`: `num_outputs[key][1] <= 1` (unknown keys: all but `data`).
     open func isDataSparse(_ key: String) throws -> Bool {
-        guard try dataDType(key).contains("int"), let o = numOutputs[key] else { return false }
+        guard let o = numOutputs[key] else { return key != "data" }
         return o.ndim <= 1
     }
 

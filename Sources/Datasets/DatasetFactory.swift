@@ -7,6 +7,9 @@ extension Dataset {
     public static var registry: [String: Constructor] {
         [
             "OggZipDataset": { r in try OggZipDataset(options: r) },
+            "Task12AXDataset": { r in try Task12AXDataset(options: r) },
+            "DummyDataset": { r in try DummyDataset(options: r) },
+            "StaticDataset": { r in try StaticDataset(options: r) },
             "HDFDataset": { r in
                 let files = try r.strings("files") ?? []
                 _ = r.value("use_cache_manager")

@@ -45,6 +45,12 @@ public final class HDFDataset: Dataset {
         return d.rawValue
     }
 
+    /// HDFDataset's rule: integer dtype and `num_outputs[key][1] <= 1`.
+    public override func isDataSparse(_ key: String) throws -> Bool {
+        guard try dataDType(key).contains("int"), let o = numOutputs[key] else { return false }
+        return o.ndim <= 1
+    }
+
     /// Adds one file (formats.md §1.3 steps 1–8).
     public func addFile(_ path: String) throws {
         let file = try HDF5File.open(path)

@@ -6,6 +6,12 @@ public struct RandomState {
     private var mt = [UInt32](repeating: 0, count: 624)
     private var index = 624
 
+    /// The 624 state words (as numpy's `get_state()[1]`).
+    public internal(set) var state: [UInt32] {
+        get { mt }
+        set { mt = newValue; index = 624 }
+    }
+
     /// Seeds with the standard `init_genrand` (numpy's legacy seeding for a 32-bit int seed).
     public init(seed: UInt32) {
         mt[0] = seed
@@ -81,4 +87,37 @@ public struct RandomState {
         shuffle(&a)
         return a
     }
+}
+
+extension RandomState {
+    /// Seeding with a sequence (`RandomState().seed((a, b))`): MT19937 `init_by_array`.
+    public init(key: [UInt32]) {
+        self.init(seed: UInt32(19_650_218))
+        var mt = self.state
+        let n = 624
+        var i = 1, j = 0
+        for _ in 0..<max(n, key.count) {
+            mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) &* 1_664_525)) &+ key[j] &+ UInt32(j)
+            i += 1
+            j += 1
+            if i >= n { mt[0] = mt[n - 1]; i = 1 }
+            if j >= key.count { j = 0 }
+        }
+        for _ in 0..<(n - 1) {
+            mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) &* 1_566_083_941)) &- UInt32(i)
+            i += 1
+            if i >= n { mt[0] = mt[n - 1]; i = 1 }
+        }
+        mt[0] = 0x8000_0000
+        self.state = mt
+    }
+
+    /// `randint(low, high)`: uniform in `[low, high)`.
+    public mutating func randint(_ low: Int, _ high: Int) -> Int { low + randomInterval(high - 1 - low) }
+
+    /// `uniform()`: a double in [0, 1).
+    public mutating func uniform() -> Double { randomSample() }
+
+    /// `choice(items)` with uniform probabilities.
+    public mutating func choice<T>(_ items: [T]) -> T { items[randint(0, items.count)] }
 }
