@@ -47,8 +47,9 @@ open class Dataset {
     public var name: String
     public let ordering: SeqOrdering
     /// Epoch position → corpus sequence index, set by `initSeqOrder`.
-    public private(set) var seqOrder: [Int] = []
-    public private(set) var epoch: Int?
+    public internal(set) var seqOrder: [Int] = []
+    public internal(set) var epoch: Int?
+    private var tagIndex: [String: Int]?
     public var numOutputs: [String: NumOutput] = [:]
     public var labels: [String: [String]] = [:]
     public var numInputs = 0
@@ -86,6 +87,28 @@ open class Dataset {
                                       allTags: { try (0..<n).map(self.corpusTag) })
     }
 
+    /// `init_seq_order(epoch, seq_order=...)`: a given list of corpus indices.
+    open func initSeqOrder(epoch: Int?, seqOrder order: [Int]) throws {
+        if let bad = order.first(where: { $0 < 0 || $0 >= totalNumSeqs }) {
+            throw DatasetError(file: name, key: "seq_order", "corpus index \(bad) out of range (\(totalNumSeqs) sequences)")
+        }
+        self.epoch = epoch
+        seqOrder = order
+    }
+
+    /// `init_seq_order(epoch, seq_list=...)`: the sequences with the given tags, in that order.
+    public func initSeqOrder(epoch: Int?, seqList: [String]) throws {
+        if tagIndex == nil {
+            var index: [String: Int] = [:]
+            for (i, t) in try getAllTags().enumerated() where index[t] == nil { index[t] = i }
+            tagIndex = index
+        }
+        try initSeqOrder(epoch: epoch, seqOrder: try seqList.map { tag in
+            guard let i = tagIndex![tag] else { throw DatasetError(file: name, key: tag, "sequence tag not found in this dataset") }
+            return i
+        })
+    }
+
     /// Number of sequences in the current epoch.
     public var numSeqs: Int { seqOrder.count }
 
@@ -107,7 +130,7 @@ open class Dataset {
         return seqOrder[seqIdx]
     }
 
-    public func getData(_ seqIdx: Int, _ key: String) throws -> SeqValue {
+    open func getData(_ seqIdx: Int, _ key: String) throws -> SeqValue {
         guard dataKeys.contains(key) else {
             throw DatasetError(file: name, key: key, "no such data key; keys are \(dataKeys)" + didYouMean(key, in: dataKeys))
         }
@@ -116,7 +139,7 @@ open class Dataset {
 
     public func getTag(_ seqIdx: Int) throws -> String { try corpusTag(try corpusSeqIdx(seqIdx)) }
 
-    public func getAllTags() throws -> [String] { try (0..<totalNumSeqs).map(corpusTag) }
+    open func getAllTags() throws -> [String] { try (0..<totalNumSeqs).map(corpusTag) }
 
     /// Length of every data key (`shape[0]`, or 1 for 0-d values), in data-key order.
     public func getSeqLength(_ seqIdx: Int) throws -> [(key: String, length: Int)] {
@@ -143,7 +166,7 @@ open class Dataset {
     }
 
     /// The one sequence dict the pipeline feeds on: data keys, then `seq_idx` and `seq_tag`.
-    public func sequenceDict(_ seqIdx: Int) throws -> [(key: String, value: SeqValue)] {
+    open func sequenceDict(_ seqIdx: Int) throws -> [(key: String, value: SeqValue)] {
         let corpus = try corpusSeqIdx(seqIdx)
         var out = try dataKeys.map { (key: $0, value: try corpusData(corpus, key: $0)) }
         out.append((key: "seq_idx", value: .int(seqIdx)))

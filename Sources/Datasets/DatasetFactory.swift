@@ -10,6 +10,9 @@ extension Dataset {
             "Task12AXDataset": { r in try Task12AXDataset(options: r) },
             "DummyDataset": { r in try DummyDataset(options: r) },
             "StaticDataset": { r in try StaticDataset(options: r) },
+            "MetaDataset": { r in try MetaDataset(options: r) },
+            "LmDataset": { r in try LmDataset(options: r) },
+            "TranslationDataset": { r in try TranslationDataset(options: r) },
             "HDFDataset": { r in
                 let files = try r.strings("files") ?? []
                 _ = r.value("use_cache_manager")

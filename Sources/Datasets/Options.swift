@@ -59,6 +59,8 @@ public final class OptionReader {
     private let entries: [OptionEntry]
     private var known: [String] = ["class"]
 
+    var rawEntries: [OptionEntry] { entries }
+
     public init(_ options: OptionValue, context: String) throws {
         guard case .dict(let entries) = options else {
             throw DatasetError(file: context, "dataset options must be a dict, got \(options)")

@@ -62,7 +62,7 @@ open class Vocabulary {
 
     /// A `.pkl` is not supported; text starting with `{` is a dict literal; else one label per line.
     public static func readVocabFile(_ file: String) throws -> [(String, Int)] {
-        if file.hasSuffix(".pkl") { throw DatasetError(file: file, "pickled vocab files are not supported yet (use a text or dict file)") }
+        if file.hasSuffix(".pkl") { return try pickledVocab(file) }
         guard let data = FileManager.default.contents(atPath: file) else { throw DatasetError(file: file, "cannot read vocab file") }
         let text = String(decoding: data, as: UTF8.self)
         if text.hasPrefix("{") {
@@ -77,6 +77,17 @@ open class Vocabulary {
             }
         }
         return pythonSplitLines(text).enumerated().map { ($1, $0) }
+    }
+
+    /// A pickled dict label → index.
+    static func pickledVocab(_ file: String) throws -> [(String, Int)] {
+        guard case .dict(let items) = try Unpickler.load(file) else { throw DatasetError(file: file, "expected a pickled dict") }
+        return try items.map { k, v in
+            guard case .string(let label) = k, case .int(let idx) = v else {
+                throw DatasetError(file: file, "vocab dict entries must be str: int, got \(k): \(v)")
+            }
+            return (label, idx)
+        }
     }
 
     private func resolve(_ ref: LabelRef?, _ name: String) throws -> Int? {
