@@ -142,7 +142,7 @@ open class Dataset {
     open func getAllTags() throws -> [String] { try (0..<totalNumSeqs).map(corpusTag) }
 
     /// Length of every data key (`shape[0]`, or 1 for 0-d values), in data-key order.
-    public func getSeqLength(_ seqIdx: Int) throws -> [(key: String, length: Int)] {
+    open func getSeqLength(_ seqIdx: Int) throws -> [(key: String, length: Int)] {
         try dataKeys.map { ($0, try getData(seqIdx, $0).batchLength) }
     }
 

@@ -259,6 +259,9 @@ public final class HDFDataset: Dataset {
     }
 
     /// Length of every data key of an epoch position, from `seqLengths` (no data is read).
+    public override func getSeqLength(_ seqIdx: Int) throws -> [(key: String, length: Int)] { try seqLengths(seqIdx) }
+
+    /// Length of every data key of an epoch position, from `seqLengths` (no data is read).
     public func seqLengths(_ seqIdx: Int) throws -> [(key: String, length: Int)] {
         let c = try corpusSeqIdx(seqIdx)
         return try dataKeys.map { ($0, try span(c, key: $0).2) }

@@ -32,8 +32,12 @@ public enum HDFDatasetWriter {
         var totals: [String: Int] = [:]
         var seq = 0
         while dataset.isLessThanNumSeqs(seq) {
+            let all = Dictionary(try dataset.getSeqLength(seq).map { ($0.key, $0.length) }, uniquingKeysWith: { a, _ in a })
             var l: [String: Int] = [:]
-            for k in dataKeys { l[k] = try dataset.getData(seq, k).batchLength; totals[k, default: 0] += l[k]! }
+            for k in dataKeys {
+                l[k] = try all[k] ?? dataset.getData(seq, k).batchLength
+                totals[k, default: 0] += l[k]!
+            }
             lengths.append(l)
             tags.append(try dataset.getTag(seq))
             seq += 1

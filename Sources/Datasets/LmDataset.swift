@@ -115,8 +115,7 @@ public final class LmDataset: Dataset {
 
     /// Lines of a text corpus (UTF-8, Latin-1 fallback), stripped; bliss and gzip are not supported yet.
     static func readCorpus(_ file: String, skipEmptyLines: Bool) throws -> [String] {
-        guard let data = FileManager.default.contents(atPath: file) else { throw DatasetError(file: file, key: "corpus_file", "cannot read corpus file") }
-        if file.hasSuffix(".gz") { throw DatasetError(file: file, key: "corpus_file", "gzipped corpora are not yet supported") }
+        let data = try Gzip.readFile(file, key: "corpus_file")
         var out: [String] = []
         for line in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
             let bytes = Array(line)

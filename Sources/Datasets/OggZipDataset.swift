@@ -16,10 +16,16 @@ public final class OggZipDataset: Dataset {
     public let paths: [String]
     public let targets: Vocabulary?
     private var entries: [Entry] = []
+    /// `NAME.txt.gz` files given in `path`, replacing `NAME.txt` inside `NAME.zip`.
+    private var separateTxt: [String: String] = [:]
 
     public init(options r: OptionReader) throws {
         guard let pathValue = r.value("path") else { throw DatasetError(file: r.context, key: "path", "OggZipDataset needs 'path'") }
-        paths = try OggZipDataset.pathList(pathValue)
+        let all = try OggZipDataset.pathList(pathValue)
+        paths = all.filter { !$0.hasSuffix(".txt.gz") }
+        for p in all where p.hasSuffix(".txt.gz") {
+            separateTxt[String(URL(fileURLWithPath: p).lastPathComponent.dropLast(7))] = p
+        }
         if let audio = r.value("audio") {
             throw DatasetError(file: paths.first, key: "audio", "audio features are not yet supported (got \(audio)); use audio=None for text only")
         }
@@ -63,11 +69,7 @@ public final class OggZipDataset: Dataset {
     }
 
     private static func readSegmentFile(_ path: String) throws -> [String] {
-        if path.hasSuffix(".gz") { throw DatasetError(file: path, key: "segment_file", "gzipped segment files are not yet supported") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DatasetError(file: path, key: "segment_file", "cannot read file")
-        }
-        return pythonSplitLines(String(decoding: data, as: UTF8.self))
+        pythonSplitLines(try Gzip.readText(path, key: "segment_file"))
     }
 
     /// The `.txt` list of a zip (`NAME.txt` inside `NAME.zip`) or of a directory `D` (`D.txt` next to it).
@@ -76,7 +78,10 @@ public final class OggZipDataset: Dataset {
         var isDir: ObjCBool = false
         let text: String
         let source: String
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue,
+        if let gz = separateTxt[name] {
+            text = try Gzip.readText(gz, key: "path")
+            source = gz
+        } else if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue,
            let data = FileManager.default.contents(atPath: path + ".txt") {
             text = String(decoding: data, as: UTF8.self)
             source = path + ".txt"

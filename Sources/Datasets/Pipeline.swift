@@ -60,6 +60,24 @@ public struct PipelineOptions: Equatable {
         self.dropLast = dropLast
     }
 
+    /// The engine's settings from a config dict: `batch_size`, `max_seqs`, `batch_drop_last`,
+    /// `min_seq_length`, `max_seq_length`, `chunking_options` (other keys are ignored).
+    public init(config: OptionValue) throws {
+        self.init()
+        if let b = config["batch_size"] { batchSize = b == .none ? nil : try KeyLimit(option: b, name: "batch_size") }
+        if let m = config["max_seqs"] {
+            switch m {
+            case .none: maxSeqs = nil
+            case .int(let v): maxSeqs = v
+            default: throw DatasetError(key: "max_seqs", "expected an int, got \(m)")
+            }
+        }
+        if case .bool(let d)? = config["batch_drop_last"] { dropLast = d }
+        if let v = config["min_seq_length"], v != .none { minSeqLength = try KeyLimit(option: v, name: "min_seq_length") }
+        if let v = config["max_seq_length"], v != .none { maxSeqLength = try KeyLimit(option: v, name: "max_seq_length") }
+        if let c = config["chunking_options"], c != .none { try setChunking(c) }
+    }
+
     /// Reads `chunking_options = {"chunk_streams": {KEY: {"size", "step", "min_chunk_size"}}, "random_chunk_start": bool}`.
     public mutating func setChunking(_ option: OptionValue) throws {
         guard case .dict(let streams)? = option["chunk_streams"], !streams.isEmpty else {

@@ -49,13 +49,13 @@ public struct SeqOrdering {
         }
     }
 
-    /// A seq list file: one tag per line (gzip is not supported yet).
+    /// A seq list file: one tag per line (`.gz` allowed), or a pickled list (`.pkl`).
     public static func loadSeqList(_ path: String) throws -> [String] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DatasetError(file: path, key: "seq_list_filter_file", "cannot read file")
+        if path.hasSuffix(".pkl") {
+            guard case .list(let items) = try Unpickler.load(path) else { throw DatasetError(file: path, "expected a pickled list of tags") }
+            return try items.map { guard case .string(let s) = $0 else { throw DatasetError(file: path, "expected str tags, got \($0)") }; return s }
         }
-        return String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return pythonSplitLines(try Gzip.readText(path)).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// The seed of an epoch: fixed seed, else epoch (1 if nil), divided by partition_epoch and `:N`.

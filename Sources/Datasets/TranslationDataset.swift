@@ -48,9 +48,11 @@ public final class TranslationDataset: Dataset {
     private var fixedSeqList: [String]?
 
     private func readLines(_ file: String, postfix: String, vocab: [String: Int], unknown: String?, key: String) throws -> [[Int32]] {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw DatasetError(file: file, key: key, FileManager.default.fileExists(atPath: file + ".gz") ? "gzipped data files are not yet supported" : "data file not found")
+        let exists = FileManager.default.fileExists(atPath: file)
+        guard exists || FileManager.default.fileExists(atPath: file + ".gz") else {
+            throw DatasetError(file: file, key: key, "data file not found (nor \(file).gz)")
         }
+        let data = try Gzip.readFile(exists ? file : file + ".gz", key: key)
         let unknownId = try unknown.map { u -> Int in
             guard let i = vocab[u] else { throw DatasetError(file: file, key: "unknown_label", "'\(u)' is not in the vocabulary") }
             return i
