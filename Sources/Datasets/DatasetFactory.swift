@@ -11,6 +11,7 @@ extension Dataset {
             "DummyDataset": { r in try DummyDataset(options: r) },
             "StaticDataset": { r in try StaticDataset(options: r) },
             "MetaDataset": { r in try MetaDataset(options: r) },
+            "ConcatDataset": { r in try ConcatDataset(options: r) },
             "LmDataset": { r in try LmDataset(options: r) },
             "TranslationDataset": { r in try TranslationDataset(options: r) },
             "HDFDataset": { r in

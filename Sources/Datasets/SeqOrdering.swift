@@ -58,10 +58,16 @@ public struct SeqOrdering {
         return pythonSplitLines(try Gzip.readText(path)).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
+    /// Python's `epoch or 1`: None and 0 (the forward task's epoch) act as epoch 1.
+    public static func effectiveEpoch(_ epoch: Int?) -> Int {
+        guard let e = epoch, e != 0 else { return 1 }
+        return e
+    }
+
     /// The seed of an epoch: fixed seed, else epoch (1 if nil), divided by partition_epoch and `:N`.
     public func randomSeed(epoch: Int?, numEpochsFixed: Int = 1) -> Int {
         if let fixed = fixedRandomSeed { return fixed }
-        var seed = epoch ?? 1
+        var seed = SeqOrdering.effectiveEpoch(epoch)
         if partitionEpoch > 1 { seed = floorDiv(seed - 1, partitionEpoch) + 1 }
         if numEpochsFixed > 1 { seed = floorDiv(seed - 1, numEpochsFixed) + 1 }
         return seed + randomSeedOffset
@@ -104,7 +110,7 @@ public struct SeqOrdering {
     /// Part `(epoch-1) % P` of P consecutive parts; the first `n % P` parts get one extra element.
     public static func partition(_ index: [Int], parts: Int, epoch: Int?) -> [Int] {
         let n = index.count
-        let current = ((epoch ?? 1) - 1) % parts
+        let current = (effectiveEpoch(epoch) - 1) % parts
         let base = n / parts, extra = n % parts
         let start = current * base + Swift.min(current, extra)
         let size = base + (current < extra ? 1 : 0)

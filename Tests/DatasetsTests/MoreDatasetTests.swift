@@ -127,3 +127,29 @@ final class MoreDatasetTests: XCTestCase {
         }
     }
 }
+
+/// ConcatDataset and the forward task's epoch 0, against the original.
+final class ConcatAndEpochTests: XCTestCase {
+    func testConcatDatasetMatchesOriginal() throws {
+        let a: OptionValue = ["class": "StaticDataset", "data": .list((0..<3).map { i in
+            ["data": .list((0...i).map { .list([.double(Double($0))]) }), "classes": .list((0...i).map { .int($0) })] })]
+        let b: OptionValue = ["class": "StaticDataset", "seq_ordering": "reverse", "data": .list((0..<2).map { i in
+            ["data": .list((0...(i + 1)).map { .list([.double(Double($0 + 100))]) }), "classes": .list((0...(i + 1)).map { .int($0 + 100) })] })]
+        let ds = try Dataset.create(options: ["class": "ConcatDataset", "datasets": [a, b]])
+        try ds.initSeqOrder(epoch: 1)
+        XCTAssertEqual(ds.dataKeys, ["classes", "data"])
+        XCTAssertEqual(ds.targetList, ["classes"])
+        XCTAssertEqual(try (0..<ds.numSeqs).map { try ds.getTag($0) }, ["seq-0", "seq-1", "seq-2", "seq-1", "seq-0"])
+        XCTAssertEqual(try ds.getData(3, "classes"), .array(BatchArray(int32: [100, 101, 102], shape: [3])))
+        XCTAssertEqual(try ds.getData(4, "data"), .array(BatchArray(float32: [100, 101], shape: [2, 1])))
+        XCTAssertThrowsError(try Dataset.create(options: ["class": "ConcatDataset", "datasets": [a, b], "seq_ordering": "random"]))
+    }
+
+    func testEpochZeroActsLikeEpochOne() throws {
+        let ordering = SeqOrdering(mode: "random", partitionEpoch: 2)
+        XCTAssertEqual(try ordering.order(epoch: 0, numSeqs: 9, seqLength: { $0 }, allTags: { [] }),
+                       try ordering.order(epoch: 1, numSeqs: 9, seqLength: { $0 }, allTags: { [] }))
+        XCTAssertEqual(try ordering.order(epoch: nil, numSeqs: 9, seqLength: { $0 }, allTags: { [] }),
+                       try ordering.order(epoch: 1, numSeqs: 9, seqLength: { $0 }, allTags: { [] }))
+    }
+}
