@@ -297,8 +297,10 @@ public final class HDF5File {
         }
         var shape = info.shape
         shape[0] = count
-        var out = BatchArray(zeros: dtype, shape: shape)
-        if count == 0 { return out }
+        if count == 0 { return BatchArray(zeros: dtype, shape: shape) }
+        let byteCount = shape.reduce(1, *) * dtype.size
+        // Filled completely by H5Dread (or discarded on failure), so no zero-fill pass.
+        var bytes = [UInt8](unsafeUninitializedCapacity: byteCount) { _, n in n = byteCount }
         try HDF5Lock.run {
             let did = try dataset(objectPath)
             let fileSpace = H5Dget_space(did)
@@ -309,12 +311,12 @@ public final class HDF5File {
             H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &offset, nil, &counts, nil)
             let memSpace = H5Screate_simple(Int32(shape.count), &counts, nil)
             defer { H5Sclose(memSpace) }
-            let status = out.bytes.withUnsafeMutableBytes { buf in
+            let status = bytes.withUnsafeMutableBytes { buf in
                 H5Dread(did, nativeType(dtype), memSpace, fileSpace, mrsh_H5P_DEFAULT(), buf.baseAddress)
             }
             guard status >= 0 else { throw DatasetError(file: path, key: objectPath, "read failed (corrupt file?)") }
         }
-        return out
+        return BatchArray(dtype: dtype, shape: shape, bytes: bytes)
     }
 
     /// The whole numeric dataset.

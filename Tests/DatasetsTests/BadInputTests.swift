@@ -154,3 +154,40 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(try ds.getTag(0), "b")
     }
 }
+
+/// Several HDF files with different key sets, and the bounded read cache.
+final class HDFMultiFileTests: XCTestCase {
+    /// A file with `inputs` [n, 1] and the given extra keys (each [n] int32, one frame per seq).
+    private func file(_ name: String, tags: [String], keys: [String]) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mrsh-multi-\(getpid())-\(name)").path
+        try? FileManager.default.removeItem(atPath: path)
+        let w = try SimpleHDFWriter(filename: path, dim: 1)
+        for (i, t) in tags.enumerated() {
+            try w.insertBatch(inputs: BatchArray(float32: [Float(i)], shape: [1, 1, 1]), seqLen: [1], seqTag: [t],
+                              extra: keys.map { ($0, BatchArray(int32: [Int32(i * 10 + $0.count)], shape: [1, 1])) })
+        }
+        try w.close()
+        return path
+    }
+
+    func testSupersetOfKeysInLaterFileIsDropped() throws {
+        let a = try file("a.hdf", tags: ["a0", "a1"], keys: ["classes"])
+        let b = try file("b.hdf", tags: ["b0"], keys: ["classes", "speaker"])
+        let ds = try HDFDataset(files: [a, b])
+        try ds.initSeqOrder(epoch: 1)
+        XCTAssertEqual(ds.dataKeys, ["data", "classes"])
+        XCTAssertEqual(try ds.getAllTags(), ["a0", "a1", "b0"])
+        XCTAssertEqual(try ds.getData(2, "classes"), .array(BatchArray(int32: [7], shape: [1])))
+        XCTAssertThrowsError(try HDFDataset(files: [b, a])) { e in
+            XCTAssertTrue("\(e)".contains("load the file with fewer keys first"), "\(e)")
+        }
+    }
+
+    func testCacheStaysBounded() {
+        var cache = SequenceCache(limitBytes: 4096)
+        for i in 0..<100 { cache.put(i, "data", BatchArray(zeros: .float32, shape: [100])) }  // 400 bytes each
+        let held = (0..<100).filter { cache.get($0, "data") != nil }
+        XCTAssertEqual(held, Array(90..<100), "only the newest 10 arrays fit in 4096 bytes")
+        XCTAssertNil(SequenceCache(limitBytes: 0).get(0, "data"))
+    }
+}
