@@ -40,7 +40,9 @@ final class HDFWriterFixtureTests: XCTestCase {
             try source.initSeqOrder(epoch: 1)
             let rootLabels = try HDF5File.open(path).readStrings("labels")
             let out = tempPath(URL(fileURLWithPath: path).lastPathComponent)
-            let w = try SimpleHDFWriter(filename: out, dim: source.numInputs, labels: rootLabels.isEmpty ? nil : rootLabels)
+            let sparseInputs = source.numOutputs["data"]?.ndim == 1
+            let w = try SimpleHDFWriter(filename: out, dim: source.numInputs, labels: rootLabels.isEmpty ? nil : rootLabels,
+                                        ndim: sparseInputs ? 1 : 2)
             for i in 0..<source.numSeqs {
                 guard case .array(let x) = try source.getData(i, "data") else { return XCTFail() }
                 let extra = try source.targetList.map { k -> (key: String, value: BatchArray) in

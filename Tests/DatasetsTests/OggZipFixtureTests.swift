@@ -10,12 +10,19 @@ final class OggZipFixtureTests: XCTestCase {
         return found
     }
 
+    /// The unknown label named in the fixture's description (the original's reader options), else "<unk>".
+    private func unknownLabel(_ json: [String: Any]) -> String {
+        let d = json["description"] as? String ?? ""
+        guard let r = d.range(of: "'unknown_label': '") else { return "<unk>" }
+        return String(d[r.upperBound...].prefix { $0 != "'" })
+    }
+
     private func options(_ c: (url: URL, json: [String: Any]), ordering: String = "default") -> OptionValue {
         let dir = c.url.deletingLastPathComponent()
         let zipName = (c.json["txt_member"] as! String).replacingOccurrences(of: ".txt", with: ".zip")
         return ["class": "OggZipDataset", "path": .string(dir.appendingPathComponent(zipName).path), "audio": nil,
                 "targets": ["class": "Vocabulary", "vocab_file": .string(dir.appendingPathComponent(c.json["vocab_file"] as! String).path),
-                            "unknown_label": "<unk>"],
+                            "unknown_label": .string(unknownLabel(c.json))],
                 "seq_ordering": .string(ordering)]
     }
 
