@@ -33,7 +33,8 @@ func flatNumbers(_ v: Any?) -> [Double] {
     return []
 }
 
-func intList(_ v: Any?) -> [Int] { (v as? [Any] ?? []).compactMap { ($0 as? NSNumber)?.intValue } }
+/// A JSON list of ints; `null` entries (unknown dims) become -1.
+func intList(_ v: Any?) -> [Int] { (v as? [Any] ?? []).map { ($0 as? NSNumber)?.intValue ?? -1 } }
 
 /// JSON → OptionValue (dict order is lost by JSONSerialization; callers order keys themselves when it matters).
 func optionValue(_ v: Any) -> OptionValue {
