@@ -95,5 +95,7 @@ func valuesMatch(_ a: BatchArray, _ expected: Any?) -> Bool {
     let got = a.doubles()
     guard exp.count == got.count else { return false }
     if a.dtype == .float32 { return zip(got, exp).allSatisfy { Float($0) == Float($1) } }
+    // float64: within a few ulps, the parser's error; integers are exact.
+    if a.dtype == .float64 { return zip(got, exp).allSatisfy { abs($0 - $1) <= 1e-15 * max(abs($0), abs($1)) } }
     return got == exp
 }
