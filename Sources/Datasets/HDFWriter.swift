@@ -61,13 +61,25 @@ public final class SimpleHDFWriter {
     /// if ndim == 1); each sequence is cut to its length. Extras `[B, ...]` are stored whole (padded).
     public func insertBatch(inputs: BatchArray, seqLen: [Int], seqTag: [String],
                             extra: [(key: String, value: BatchArray)] = []) throws {
+        try insertBatch(inputs: inputs, seqLens: [seqLen], seqTag: seqTag, extra: extra)
+    }
+
+    /// `insert_batch` with `seq_len = {axis: lengths}`: `seqLens[a][i]` is sequence i's length along
+    /// axis a (after the batch axis). With several dynamic axes each sequence is cropped, flattened
+    /// to `[T1*T2*...]` (plus `dim` if dense) and its lengths are stored in an int32 extra `sizes`.
+    public func insertBatch(inputs: BatchArray, seqLens: [[Int]], seqTag: [String],
+                            extra: [(key: String, value: BatchArray)] = []) throws {
         let f = try openFile()
         let b = seqTag.count
-        guard inputs.shape.count == ndim + 1, inputs.shape[0] == b, seqLen.count == b else {
-            throw DatasetError(file: filename, key: "inputs", "expected [B, T\(ndim == 2 ? ", dim" : "")] with B = \(b) tags, got \(inputs.shape)")
+        guard inputs.shape.count == ndim + 1, inputs.shape[0] == b else {
+            throw DatasetError(file: filename, key: "inputs", "expected \(ndim + 1) axes with batch size \(b), got shape \(inputs.shape)")
         }
-        if let d = dim, ndim == 2, inputs.shape[2] != d {
-            throw DatasetError(file: filename, key: "inputs", "feature dim \(inputs.shape[2]) differs from dim \(d)")
+        guard !seqLens.isEmpty, seqLens.count <= ndim, seqLens.allSatisfy({ $0.count == b }) else {
+            throw DatasetError(file: filename, key: "seq_len", "need 1...\(ndim) axes of \(b) lengths each")
+        }
+        let sparse = seqLens.count == ndim
+        if let d = dim, !sparse, inputs.shape.last != d {
+            throw DatasetError(file: filename, key: "inputs", "feature dim \(inputs.shape.last ?? 0) differs from dim \(d)")
         }
         for e in extra where e.value.shape.first != b {
             throw DatasetError(file: filename, key: e.key, "extra data must have batch size \(b), has shape \(e.value.shape)")
@@ -77,12 +89,16 @@ public final class SimpleHDFWriter {
         try f.setExtent("seqTags", [row0 + b])
         for i in 0..<b {
             try f.writeStrings("seqTags", start: row0 + i, [seqTag[i]], kind: .variable)
-            guard seqLen[i] >= 0 && seqLen[i] <= inputs.shape[1] else {
-                throw DatasetError(file: filename, key: seqTag[i], "seq_len \(seqLen[i]) exceeds the padded length \(inputs.shape[1])")
+            let lens = seqLens.map { $0[i] }
+            for (a, l) in lens.enumerated() where l < 0 || l > inputs.shape[a + 1] {
+                throw DatasetError(file: filename, key: seqTag[i], "seq_len \(l) exceeds the padded length \(inputs.shape[a + 1]) of axis \(a)")
             }
-            let seq = inputs.batchItem(i).slice(0, seqLen[i])
+            var seq = inputs.batchItem(i).cropLeading(lens)
+            let flat = lens.reduce(1, *)
+            seq.shape = [flat] + (dim != nil && !sparse ? [dim!] : []) + (dim == nil && !sparse ? Array(seq.shape.dropFirst(lens.count)) : [])
             try appendInputs(f, seq)
-            try f.writeRows("seqLengths", start: row0 + i, BatchArray(int32: [Int32(seqLen[i])], shape: [1, 1]))
+            try f.writeRows2D("seqLengths", row: row0 + i, col: 0, Int32(flat))
+            if lens.count > 1 { try appendExtra(f, key: "sizes", BatchArray(int32: lens.map { Int32($0) }, shape: [lens.count]), row: row0 + i) }
             for e in extra { try appendExtra(f, key: e.key, e.value.batchItem(i), row: row0 + i) }
         }
     }
@@ -130,7 +146,8 @@ public final class SimpleHDFWriter {
         try f.writeIntAttribute("targets/size", key, [Int64(dimValue), Int64(data.shape.count)], scalar: false)
         extraSteps[key] = 0
         let keys = extraSteps.keys.sorted(by: pythonLess)
-        try f.setExtent("seqLengths", [numSeqs, seqLengthColumns])
+        let rows = try f.info("seqLengths").shape[0]
+        try f.setExtent("seqLengths", [rows, seqLengthColumns])
         for (j, k) in keys.enumerated() {
             try f.writeRows2D("seqLengths", row: numSeqs - 1, col: 1 + j, Int32(extraSteps[k]!))
         }
@@ -159,6 +176,27 @@ extension HDF5File {
 }
 
 extension BatchArray {
+    /// `x[:l0, :l1, ...]` for the leading axes, copied into a compact array.
+    public func cropLeading(_ lengths: [Int]) -> BatchArray {
+        let k = lengths.count
+        if lengths == Array(shape.prefix(k)) { return self }
+        let inner = shape.dropFirst(k).reduce(1, *) * dtype.size
+        var out: [UInt8] = []
+        out.reserveCapacity(lengths.reduce(1, *) * inner)
+        func copy(_ axis: Int, _ offset: Int) {
+            let stride = shape.dropFirst(axis + 1).reduce(1, *) * dtype.size
+            for j in 0..<lengths[axis] {
+                if axis == k - 1 {
+                    out += bytes[(offset + j * stride)..<(offset + j * stride + inner)]
+                } else {
+                    copy(axis + 1, offset + j * stride)
+                }
+            }
+        }
+        if lengths.allSatisfy({ $0 > 0 }) { copy(0, 0) }
+        return BatchArray(dtype: dtype, shape: lengths + shape.dropFirst(k), bytes: out)
+    }
+
     /// Item `i` of the batch axis (`x[i]`).
     public func batchItem(_ i: Int) -> BatchArray {
         var s = slice(i, i + 1)

@@ -80,6 +80,28 @@ final class HDFWriterFixtureTests: XCTestCase {
         try assertSameData(out, path)
     }
 
+    /// Attention weights with two dynamic axes, written like the original wrote A/A_attention.hdf
+    /// (always the project's copy: this test needs exactly that file).
+    func testMultiAxisInsertMatchesOriginal() throws {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/A")
+        let original = dir.appendingPathComponent("A_attention.hdf").path
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("A_attention.expected.json"))) as! [String: Any]
+        let out = tempPath("attention.hdf")
+        let w = try SimpleHDFWriter(filename: out, dim: nil, ndim: 2)
+        for (b, lens) in [([3, 2], [4, 1]), ([2, 3], [2, 5])].enumerated() {
+            let (t1, t2) = (lens.0.max()!, lens.1.max()!)
+            var x = [Float](repeating: -1, count: 2 * t1 * t2)
+            for i in 0..<2 {
+                for a in 0..<lens.0[i] { for c in 0..<lens.1[i] { x[(i * t1 + a) * t2 + c] = Float(100 * (2 * b + i) + 10 * a + c) } }
+            }
+            try w.insertBatch(inputs: BatchArray(float32: x, shape: [2, t1, t2]), seqLens: [lens.0, lens.1],
+                              seqTag: ["att-\(2 * b)", "att-\(2 * b + 1)"])
+        }
+        try w.close()
+        try assertLayout(out, json["layout"] as! [String: Any], original)
+        try assertSameData(out, original)
+    }
+
     /// Both files give the same tags, keys and values through HDFDataset.
     private func assertSameData(_ a: String, _ b: String) throws {
         let x = try HDFDataset(files: [a]), y = try HDFDataset(files: [b])
