@@ -7,12 +7,13 @@ import Foundation
 /// holding our own lock keeps multi-call sequences (select, read, close) atomic as well.
 enum HDF5Lock {
     static let lock = NSRecursiveLock()
-    static let silenced: Void = { mrsh_H5_silence_errors() }()
 
     static func run<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
         defer { lock.unlock() }
-        _ = silenced
+        // Error stacks are per thread in thread-safe HDF5 builds: silence the caller's each time
+        // (a library must not print; errors come back as thrown DatasetErrors).
+        mrsh_H5_silence_errors()
         return try body()
     }
 }

@@ -191,3 +191,36 @@ final class HDFMultiFileTests: XCTestCase {
         XCTAssertNil(SequenceCache(limitBytes: 0).get(0, "data"))
     }
 }
+
+/// HDF5's own error printing stays off on every thread (errors come back as thrown errors).
+final class HDF5SilenceTests: XCTestCase {
+    func testNoHDF5DiagnosticsOnStderrFromOtherThreads() throws {
+        let dir = FileManager.default.temporaryDirectory
+        let good = dir.appendingPathComponent("silence-\(getpid()).hdf").path
+        try? FileManager.default.removeItem(atPath: good)
+        let f = try HDF5File.create(good)
+        try f.createDataset("x", dtype: .float32, shape: [1000])
+        f.close()
+        let data = try Data(contentsOf: URL(fileURLWithPath: good))
+        let bad = dir.appendingPathComponent("silence-bad-\(getpid()).hdf").path
+        try data.prefix(900).write(to: URL(fileURLWithPath: bad))
+        let pipe = Pipe()
+        let saved = dup(2)
+        dup2(pipe.fileHandleForWriting.fileDescriptor, 2)
+        final class Box: @unchecked Sendable { var error: Error? }
+        let thrown = Box()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            do { _ = try HDF5File.open(bad).readAll("x") } catch { thrown.error = error }
+            done.signal()
+        }.start()
+        done.wait()
+        fflush(stderr)
+        dup2(saved, 2)
+        close(saved)
+        pipe.fileHandleForWriting.closeFile()
+        let printed = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertNotNil(thrown.error, "a truncated file must throw")
+        XCTAssertFalse(printed.contains("HDF5-DIAG"), "HDF5 printed: \(printed.prefix(200))")
+    }
+}
