@@ -27,17 +27,23 @@ func readAll(_ path: String, ordering: String) throws -> (bytes: Int, seconds: D
     return (bytes, t)
 }
 
-func pipeline(_ path: String, prefetch: Bool) throws -> (batches: Int, seconds: Double) {
+/// Busy work standing in for a training step.
+func compute(milliseconds: Double) {
+    let end = DispatchTime.now().uptimeNanoseconds + UInt64(milliseconds * 1e6)
+    while DispatchTime.now().uptimeNanoseconds < end {}
+}
+
+func pipeline(_ path: String, prefetch: Bool, computeMs: Double = 0) throws -> (batches: Int, seconds: Double) {
     let ds = try HDFDataset(files: [path], ordering: SeqOrdering(mode: "laplace:.100"), cacheByteSize: 0)
     let opts = PipelineOptions(batchSize: .perKey(["data": 20_000]), maxSeqs: 200)
     var n = 0
     let t = try seconds {
         if prefetch {
-            let loader = BatchLoader(dataset: ds, epoch: 1, options: opts, prefetch: 4)
-            while try loader.next() != nil { n += 1 }
+            let loader = try BatchLoader(dataset: ds, epoch: 1, options: opts, prefetch: 4)
+            while try loader.next() != nil { n += 1; compute(milliseconds: computeMs) }
         } else {
             let it = try BatchIterator(dataset: ds, epoch: 1, options: opts)
-            while try it.next() != nil { n += 1 }
+            while try it.next() != nil { n += 1; compute(milliseconds: computeMs) }
         }
     }
     return (n, t)
@@ -104,6 +110,9 @@ func main() throws {
         let r = try pipeline(path, prefetch: prefetch)
         print("pipeline (laplace:.100, batch_size 20000 frames, max_seqs 200)\(prefetch ? " + loader thread" : ""): \(r.batches) batches, \(fmt(Double(r.batches) / r.seconds)) batches/s")
     }
+    let sync = try pipeline(path, prefetch: false, computeMs: 3)
+    let overlapped = try pipeline(path, prefetch: true, computeMs: 3)
+    print("with 3 ms of compute per batch: \(fmt(sync.seconds, 3)) s without loader thread, \(fmt(overlapped.seconds, 3)) s with it (compute alone \(fmt(Double(sync.batches) * 0.003, 3)) s)")
 }
 
 do { try main() } catch {

@@ -9,14 +9,19 @@ import Foundation
 public final class BatchLoader {
     private let channel: BoundedChannel
 
-    /// Starts loading epoch `epoch` of `dataset` (calls `init_seq_order` on the loader thread).
+    /// Number of sequences in this epoch (before length filter and chunking), for progress bars.
+    public let numSeqs: Int
+
+    /// Calls `init_seq_order(epoch)` on the caller's thread (so option errors are thrown here and
+    /// `numSeqs` is known), then loads the epoch on a background thread.
     /// `prefetch` bounds the number of ready batches waiting in the queue.
-    public init(dataset: Dataset, epoch: Int, options: PipelineOptions, prefetch: Int = 2) {
+    public init(dataset: Dataset, epoch: Int, options: PipelineOptions, prefetch: Int = 2) throws {
         let channel = BoundedChannel(capacity: max(1, prefetch))
         self.channel = channel
+        let it = try BatchIterator(dataset: dataset, epoch: epoch, options: options)
+        numSeqs = dataset.numSeqs
         let t = Thread {
             do {
-                let it = try BatchIterator(dataset: dataset, epoch: epoch, options: options)
                 while let b = try it.next() {
                     guard channel.push(.batch(b)) else { return }
                 }

@@ -76,7 +76,8 @@ final class PipelineTests: XCTestCase {
         let it = try BatchIterator(dataset: try makeDataset(), epoch: 1, options: opts)
         var direct: [Batch] = []
         while let b = try it.next() { direct.append(b) }
-        let loader = BatchLoader(dataset: try makeDataset(), epoch: 1, options: opts, prefetch: 1)
+        let loader = try BatchLoader(dataset: try makeDataset(), epoch: 1, options: opts, prefetch: 1)
+        XCTAssertEqual(loader.numSeqs, 5)
         var loaded: [Batch] = []
         while let b = try loader.next() { loaded.append(b) }
         XCTAssertEqual(loaded.count, direct.count)
@@ -96,15 +97,21 @@ final class PipelineTests: XCTestCase {
     }
 
     func testLoaderRethrowsAfterEarlierBatches() throws {
-        let loader = BatchLoader(dataset: FailingDataset(), epoch: 1, options: PipelineOptions(batchSize: .all(1)))
+        let loader = try BatchLoader(dataset: FailingDataset(), epoch: 1, options: PipelineOptions(batchSize: .all(1)))
         // Batching looks at sequence 2 before it emits the batch of sequence 1 (as the original does).
         XCTAssertEqual(try loader.next()?.numSeqs, 1)
         XCTAssertThrowsError(try loader.next()) { e in XCTAssertTrue("\(e)".contains("seq 2"), "\(e)") }
         XCTAssertNil(try loader.next())
     }
 
+    func testLoaderThrowsOptionErrorsAtOnce() throws {
+        XCTAssertThrowsError(try BatchLoader(dataset: try makeDataset(), epoch: 1, options: PipelineOptions(batchSize: .all(0)))) { e in
+            XCTAssertTrue("\(e)".contains("batch_size"), "\(e)")
+        }
+    }
+
     func testLoaderCancelDoesNotHang() throws {
-        let loader = BatchLoader(dataset: try makeDataset(), epoch: 1, options: PipelineOptions(batchSize: .all(1)), prefetch: 1)
+        let loader = try BatchLoader(dataset: try makeDataset(), epoch: 1, options: PipelineOptions(batchSize: .all(1)), prefetch: 1)
         XCTAssertNotNil(try loader.next())
         loader.cancel()
         XCTAssertNil(try loader.next())
