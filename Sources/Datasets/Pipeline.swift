@@ -182,45 +182,36 @@ public final class BatchIterator {
 
     /// The next list of sequences forming one batch (`BatchingIterDataPipe`), or nil.
     public func nextSequences() throws -> [SequenceDict]? {
-        let maxSeqs = (options.maxSeqs ?? -1) == -1 ? Int.max : options.maxSeqs!
         while !finished {
             guard let seq = try nextSequence() else {
                 finished = true
                 break
             }
-            var emitted: [SequenceDict]?
-            if current.count == maxSeqs {
-                emitted = current
-                current = []
-                currentMax = [:]
-            }
-            var merged = currentMax
-            for (key, value) in seq { merged[key] = Swift.max(merged[key] ?? 0, value.batchLength) }
-            let n = current.count + 1
-            let over = !current.isEmpty && seq.contains { e in
-                guard let limit = options.batchSize?.limit(e.key) else { return false }
-                return merged[e.key]! * n > limit
-            }
-            if over {
-                let full = current
-                current = [seq]
-                currentMax = Dictionary(seq.map { ($0.key, $0.value.batchLength) }, uniquingKeysWith: { a, _ in a })
-                if emitted != nil {
-                    // Both rules fired on one sequence: impossible, since an emptied batch is never over.
-                    preconditionFailure("batching emitted twice")
-                }
-                return full
-            }
-            current.append(seq)
-            currentMax = merged
-            if let e = emitted { return e }
+            if let full = add(seq) { return full }
         }
-        if !current.isEmpty && !options.dropLast {
-            let last = current
-            current = []
-            return last
+        defer { current = [] }
+        return current.isEmpty || options.dropLast ? nil : current
+    }
+
+    /// Adds one sequence; returns the batch it closes: when `max_seqs` is reached, or when the
+    /// padded cost `max length × (n + 1)` of some limited key would exceed its limit.
+    private func add(_ seq: SequenceDict) -> [SequenceDict]? {
+        let maxSeqs = (options.maxSeqs ?? -1) == -1 ? Int.max : options.maxSeqs!
+        var merged = currentMax
+        for (key, value) in seq { merged[key] = Swift.max(merged[key] ?? 0, value.batchLength) }
+        let n = current.count + 1
+        let over = merged.contains { key, length in
+            guard let limit = options.batchSize?.limit(key) else { return false }
+            return length * n > limit
         }
-        current = []
+        if current.count == maxSeqs || (!current.isEmpty && over) {
+            let full = current
+            current = [seq]
+            currentMax = Dictionary(seq.map { ($0.key, $0.value.batchLength) }, uniquingKeysWith: { a, _ in a })
+            return full
+        }
+        current.append(seq)
+        currentMax = merged
         return nil
     }
 
