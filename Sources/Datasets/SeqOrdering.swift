@@ -13,6 +13,9 @@ public struct SeqOrdering {
     public var seqTagsFilter: Set<String>?
     /// Always 0 in MiniReturnn.
     public var randomSeedOffset = 0
+    /// `seq_order_seq_lens_file`: a Python dict literal tag → length used instead of the data's lengths.
+    public var seqLensFile: String?
+    private let seqLensCache = SeqLensCache()
 
     public init(mode: String = "default", fixedRandomSeed: Int? = nil, partitionEpoch: Int = 1) {
         self.mode = mode
@@ -30,6 +33,7 @@ public struct SeqOrdering {
         randomSeedOffset = try r.int("random_seed_offset", default: 0)
         _ = r.value("name")
         _ = r.value("estimated_num_seqs")
+        seqLensFile = try r.string("seq_order_seq_lens_file")
         if let file = try r.string("seq_list_filter_file") {
             seqTagsFilter = Set(try SeqOrdering.loadSeqList(file))
         }
@@ -91,7 +95,16 @@ public struct SeqOrdering {
     public func order(epoch: Int?, numSeqs n: Int, seqLength: (Int) throws -> Int,
                       allTags: () throws -> [String]) throws -> [Int] {
         guard n > 0 else { throw DatasetError(key: "seq_ordering", "dataset has no sequences") }
-        var index = try baseOrder(epoch: epoch, n: n, seqLength: seqLength)
+        var index: [Int]
+        if let file = seqLensFile {
+            let lens = try seqLensCache.lengths(file: file, tags: allTags)
+            index = try baseOrder(epoch: epoch, n: n, seqLength: { i in
+                guard i < lens.count else { throw DatasetError(file: file, key: "seq_order_seq_lens_file", "no length for sequence \(i)") }
+                return lens[i]
+            })
+        } else {
+            index = try baseOrder(epoch: epoch, n: n, seqLength: seqLength)
+        }
         if uniqueSeqTags {
             let tags = try allTags()
             var seen = Set<String>()
@@ -182,4 +195,27 @@ public struct SeqOrdering {
 /// Indices that sort `keys` ascending, equal keys keeping their order (numpy `kind="stable"`).
 func stableArgsort(_ keys: [Int]) -> [Int] {
     Array(0..<keys.count).sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
+}
+
+/// Lengths from a `seq_order_seq_lens_file`, loaded once, in corpus order.
+final class SeqLensCache {
+    private var lengths: [Int]?
+
+    func lengths(file: String, tags: () throws -> [String]) throws -> [Int] {
+        if let l = lengths { return l }
+        guard case .dict(let items) = try PyLiteralParser.parse(try Gzip.readText(file, key: "seq_order_seq_lens_file"), file: file) else {
+            throw DatasetError(file: file, key: "seq_order_seq_lens_file", "expected a dict tag → length")
+        }
+        var byTag: [String: Int] = [:]
+        for (k, v) in items {
+            guard case .string(let t) = k, case .int(let n) = v else { throw DatasetError(file: file, "entries must be str: int, got \(k): \(v)") }
+            byTag[t] = n
+        }
+        let l = try tags().map { t -> Int in
+            guard let n = byTag[t] else { throw DatasetError(file: file, key: t, "no length for this sequence tag") }
+            return n
+        }
+        lengths = l
+        return l
+    }
 }

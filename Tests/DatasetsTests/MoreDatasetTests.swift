@@ -153,3 +153,21 @@ final class ConcatAndEpochTests: XCTestCase {
                        try ordering.order(epoch: 1, numSeqs: 9, seqLength: { $0 }, allTags: { [] }))
     }
 }
+
+/// `seq_order_seq_lens_file` replaces the data lengths for sorting (tags of fixture A_simple).
+final class SeqLensFileTests: XCTestCase {
+    func testSortedBySeqLensFile() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("lens-\(getpid()).py").path
+        try "{'seq-0': 5, 'seq-1': 1, 'seq-2': 4, 'seq-3': 2, 'seq-4': 3}".write(toFile: file, atomically: true, encoding: .utf8)
+        let hdf = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/A/A_simple.hdf").path
+        let ds = try Dataset.create(options: ["class": "HDFDataset", "files": .list([.string(hdf)]), "seq_ordering": "sorted",
+                                              "seq_order_seq_lens_file": .string(file)])
+        try ds.initSeqOrder(epoch: 1)
+        XCTAssertEqual(ds.seqOrder, [1, 3, 4, 2, 0])
+        try "{'seq-0': 5}".write(toFile: file, atomically: true, encoding: .utf8)
+        let bad = try Dataset.create(options: ["class": "HDFDataset", "files": .list([.string(hdf)]), "seq_ordering": "sorted",
+                                               "seq_order_seq_lens_file": .string(file)])
+        XCTAssertThrowsError(try bad.initSeqOrder(epoch: 1)) { e in XCTAssertTrue("\(e)".contains("seq-1"), "\(e)") }
+    }
+}
