@@ -75,8 +75,10 @@ func checkBatchingRuns(_ json: [String: Any], _ name: String, makeDataset: (Stri
     XCTAssertFalse(runs.isEmpty, "\(name): no batching runs")
     for (r, run) in runs.enumerated() {
         var opts = PipelineOptions()
-        opts.batchSize = try KeyLimit(option: optionValue(run["batch_size"]!), name: "batch_size")
-        opts.maxSeqs = (run["max_seqs"] as? NSNumber)?.intValue ?? -1
+        // null means unlimited, as None does in the original.
+        let size = optionValue(run["batch_size"] ?? NSNull())
+        opts.batchSize = size == .none ? nil : try KeyLimit(option: size, name: "batch_size")
+        opts.maxSeqs = (run["max_seqs"] as? NSNumber)?.intValue
         let ds = try makeDataset(run["dataset_seq_ordering"] as? String)
         let it = try BatchIterator(dataset: ds, epoch: (run["epoch"] as? NSNumber)?.intValue ?? 1, options: opts)
         var got: [Batch] = []
