@@ -84,3 +84,32 @@ final class VocabFixtureTests: XCTestCase {
         XCTAssertEqual(try Utf8ByteTargets().getSeq("ä"), [195, 164])
     }
 }
+
+/// BPE codes without a version line (v0.1), `$` categories and `{...}` skips, recursive splits of
+/// out-of-vocabulary pieces: segmentations printed by the original `BytePairEncoding`.
+final class BPEVersion01Tests: XCTestCase {
+    func testSegmentationMatchesOriginal() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mrsh-bpe-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let codes = dir.appendingPathComponent("v01.codes").path, vocabFile = dir.appendingPathComponent("v01.vocab").path
+        try "l o\nlo w\nlow e\nlowe r</w>\ne r</w>\nn e\nne w\nh e\nhe l\nhel lo</w>\nl o</w>\n".write(toFile: codes, atomically: true, encoding: .utf8)
+        let labels = ["<s>", "<unk>", "low", "lowe@@", "lower", "er", "n@@", "ne@@", "new", "w@@", "w", "hel@@", "lo", "l@@", "o",
+                      "h@@", "e@@", "e", "r", "$x", "{", "}", "a", "b", "c", "x@@"]
+        try ("{\n" + labels.enumerated().map { "'\($1)': \($0),\n" }.joined() + "}\n").write(toFile: vocabFile, atomically: true, encoding: .utf8)
+        let bpe = try BytePairEncoding(vocabFile: vocabFile, bpeFile: codes, unknownLabel: .label("<unk>"))
+        XCTAssertEqual(bpe.encoder.version, [0, 1])
+        let expected: [(String, [String], [Int])] = [
+            ("lower newer hello low", ["lowe@@", "r", "ne@@", "w@@", "e@@", "r", "hel@@", "lo", "low"], [3, 18, 7, 9, 16, 18, 11, 12, 2]),
+            ("lowest", ["lowe@@", "s@@", "t"], [3, 1, 1]),
+            ("$x { a lower b } c lower", ["$x", "{", "a", "lower", "b", "}", "c", "lowe@@", "r"], [19, 20, 22, 4, 23, 21, 24, 3, 18]),
+            ("x", ["x"], [1]),
+            ("newx helo", ["ne@@", "w@@", "x", "h@@", "e@@", "lo"], [7, 9, 1, 15, 16, 12]),
+            ("$ lo", ["$", "lo"], [1, 12]),
+        ]
+        for (sentence, segments, ids) in expected {
+            XCTAssertEqual(bpe.encoder.segmentSentence(sentence), segments, sentence)
+            XCTAssertEqual(try bpe.getSeq(sentence), ids, sentence)
+        }
+    }
+}
