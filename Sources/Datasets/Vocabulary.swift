@@ -151,12 +151,14 @@ open class Vocabulary {
         }) ?? []
         let (unk, bos, eos, pad) = (try ref("unknown_label", unknownDefault), try ref("bos_label", nil), try ref("eos_label", nil), try ref("pad_label", nil))
         let numLabels = try r.int("num_labels")
+        let bpeFile = try r.string("bpe_file")
+        try r.finish()
         let vocab: Vocabulary
         switch cls {
         case "Vocabulary":
             vocab = try Vocabulary(vocabFile: file, labels: labels, unknownLabel: unk, bosLabel: bos, eosLabel: eos, padLabel: pad, seqPostfix: postfix, numLabels: numLabels)
         case "BytePairEncoding":
-            guard let bpe = try r.string("bpe_file") else { throw DatasetError(key: "bpe_file", "BytePairEncoding needs bpe_file") }
+            guard let bpe = bpeFile else { throw DatasetError(key: "bpe_file", "BytePairEncoding needs bpe_file") }
             vocab = try BytePairEncoding(vocabFile: file, bpeFile: bpe, unknownLabel: unk, bosLabel: bos, eosLabel: eos, padLabel: pad, seqPostfix: postfix)
         case "CharacterTargets":
             vocab = try CharacterTargets(vocabFile: file, labels: labels, unknownLabel: unk, seqPostfix: postfix)
@@ -166,7 +168,6 @@ open class Vocabulary {
             let known = ["Vocabulary", "BytePairEncoding", "CharacterTargets", "Utf8ByteTargets"]
             throw DatasetError(key: "class", "unknown vocabulary class '\(cls)'" + didYouMean(cls, in: known))
         }
-        try r.finish()
         return vocab
     }
 }

@@ -113,3 +113,29 @@ final class BPEVersion01Tests: XCTestCase {
         }
     }
 }
+
+/// Label references by index, `seq_postfix`, CharacterTargets from a file, Utf8ByteTargets, and
+/// unknown words without an unknown label: as printed by the original.
+final class VocabularyOptionTests: XCTestCase {
+    func testOptionsMatchOriginal() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("v-\(getpid()).lines").path
+        try "a\nb\nc\n<unk>\n</s>\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let v = try Vocabulary.create(options: ["vocab_file": .string(file), "unknown_label": 3, "eos_label": "</s>", "seq_postfix": [4]])
+        XCTAssertEqual(v.numLabels, 5)
+        XCTAssertEqual(v.unknownLabelId, 3)
+        XCTAssertEqual(v.eosLabelId, 4)
+        XCTAssertEqual(try v.getSeq("a x  c"), [0, 3, 2, 4])
+        XCTAssertEqual(try v.getSeqLabels([0, 2, 4]), "a c </s>")
+        let c = try Vocabulary.create(options: ["class": "CharacterTargets", "vocab_file": .string(file), "unknown_label": "<unk>"])
+        XCTAssertEqual(try c.getSeq("ab d"), [0, 1, 3, 3])
+        XCTAssertEqual(try c.getSeqLabels([0, 1, 2]), "abc")
+        let u = try Vocabulary.create(options: ["class": "Utf8ByteTargets", "seq_postfix": [0]])
+        XCTAssertEqual(try u.getSeq("aé"), [97, 195, 169, 0])
+        XCTAssertEqual(try u.getSeqLabels([97, 195, 169]), "aé")
+        let strict = try Vocabulary.create(options: ["vocab_file": .string(file), "unknown_label": nil])
+        XCTAssertThrowsError(try strict.getSeq("zz")) { e in XCTAssertTrue("\(e)".contains("zz"), "\(e)") }
+        XCTAssertThrowsError(try Vocabulary.create(options: ["vocab_file": .string(file), "unkown_label": "<unk>"])) { e in
+            XCTAssertTrue("\(e)".contains("did you mean 'unknown_label'"), "\(e)")
+        }
+    }
+}
