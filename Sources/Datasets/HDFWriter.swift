@@ -111,8 +111,6 @@ public final class SimpleHDFWriter {
         try f.writeRows("inputs", start: numTimesteps, seq)
         numTimesteps += seq.shape[0]
         numSeqs += 1
-        try f.writeIntAttribute("/", "numTimesteps", [Int64(numTimesteps)], scalar: true)
-        try f.writeIntAttribute("/", "numSeqs", [Int64(numSeqs)], scalar: true)
     }
 
     private func appendExtra(_ f: HDF5File, key: String, _ value: BatchArray, row: Int) throws {
@@ -153,9 +151,13 @@ public final class SimpleHDFWriter {
         }
     }
 
-    /// Closes the file and moves it into place.
+    /// Writes the final counters, closes the file and moves it into place. (The original updates
+    /// `numTimesteps`/`numSeqs` after every sequence; only the final values are visible, as the
+    /// file is written under a temporary name.)
     public func close() throws {
         guard let f = file else { return }
+        try f.writeIntAttribute("/", "numTimesteps", [Int64(numTimesteps)], scalar: true)
+        try f.writeIntAttribute("/", "numSeqs", [Int64(numSeqs)], scalar: true)
         f.close()
         file = nil
         guard !FileManager.default.fileExists(atPath: filename) else {
