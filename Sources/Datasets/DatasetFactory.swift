@@ -35,7 +35,12 @@ extension Dataset {
             throw DatasetError(key: "class", "unknown dataset class '\(cls)'" + didYouMean(cls, in: Array(registry.keys).sorted()))
         }
         let reader = try OptionReader(options, context: cls)
-        let ds = try make(reader)
+        let ds: Dataset
+        do {
+            ds = try make(reader)
+        } catch {
+            throw reader.likelyTypo() ?? error
+        }
         try reader.finish()
         return ds
     }

@@ -132,6 +132,18 @@ public final class OptionReader {
         }
     }
 
+    /// An unknown key that looks like a typo of a key asked for so far, as an error (or nil).
+    /// Used when construction fails early, so that `pat` reports "did you mean 'path'" rather
+    /// than "needs 'path'".
+    public func likelyTypo() -> DatasetError? {
+        for e in entries where !known.contains(e.key) {
+            if let match = closestMatch(e.key, in: known) {
+                return DatasetError(file: context, key: e.key, "unknown option (did you mean '\(match)'?)")
+            }
+        }
+        return nil
+    }
+
     /// Fails on the first key that no `value(_:)` call asked for.
     public func finish() throws {
         for e in entries where !known.contains(e.key) {

@@ -142,6 +142,9 @@ final class BadInputTests: XCTestCase {
         expectError(["seq_ordering", "rnadom"]) {
             _ = try Dataset.create(options: ["class": "HDFDataset", "files": .list([.string(path)]), "seq_ordering": "rnadom"])
         }
+        expectError(["'pat'", "did you mean 'path'"]) {
+            _ = try Dataset.create(options: ["class": "OggZipDataset", "pat": "x.zip", "audio": nil, "targets": nil])
+        }
         expectError(["files", "expected a list of strings"]) {
             _ = try Dataset.create(options: ["class": "HDFDataset", "files": 3])
         }
