@@ -101,3 +101,15 @@ func valuesMatch(_ a: BatchArray, _ expected: Any?) -> Bool {
     if a.dtype == .float64 { return zip(got, exp).allSatisfy { abs($0 - $1) <= 1e-15 * max(abs($0), abs($1)) } }
     return got == exp
 }
+
+/// A fixture's order name as options: "random:2", "random with fixed_random_seed=17",
+/// "default with partition_epoch=2".
+func orderingOptions(_ name: String) -> [OptionEntry] {
+    let parts = name.components(separatedBy: " with ")
+    var entries = [OptionEntry("seq_ordering", .string(parts[0]))]
+    for opt in parts.dropFirst() {
+        let kv = opt.split(separator: "=", maxSplits: 1).map(String.init)
+        entries.append(OptionEntry(kv[0], Int(kv[1]).map { .int($0) } ?? .string(kv[1])))
+    }
+    return entries
+}

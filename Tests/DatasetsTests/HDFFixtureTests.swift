@@ -79,15 +79,8 @@ final class HDFFixtureTests: XCTestCase {
         XCTAssertGreaterThan(checked, 0)
     }
 
-    /// "random:2", "random with fixed_random_seed=17", "default with partition_epoch=2".
     private func parseOrderingName(_ name: String) throws -> SeqOrdering {
-        let parts = name.components(separatedBy: " with ")
-        var entries = [OptionEntry("seq_ordering", .string(parts[0]))]
-        for opt in parts.dropFirst() {
-            let kv = opt.split(separator: "=")
-            entries.append(OptionEntry(String(kv[0]), .int(Int(kv[1])!)))
-        }
-        let reader = try OptionReader(.dict(entries), context: name)
+        let reader = try OptionReader(.dict(orderingOptions(name)), context: name)
         let ordering = try SeqOrdering(options: reader)
         try reader.finish()
         return ordering

@@ -20,10 +20,10 @@ final class OggZipFixtureTests: XCTestCase {
     private func options(_ c: (url: URL, json: [String: Any]), ordering: String = "default") -> OptionValue {
         let dir = c.url.deletingLastPathComponent()
         let zipName = (c.json["txt_member"] as! String).replacingOccurrences(of: ".txt", with: ".zip")
-        return ["class": "OggZipDataset", "path": .string(dir.appendingPathComponent(zipName).path), "audio": nil,
-                "targets": ["class": "Vocabulary", "vocab_file": .string(dir.appendingPathComponent(c.json["vocab_file"] as! String).path),
-                            "unknown_label": .string(unknownLabel(c.json))],
-                "seq_ordering": .string(ordering)]
+        let base: OptionValue = ["class": "OggZipDataset", "path": .string(dir.appendingPathComponent(zipName).path), "audio": nil,
+                                 "targets": ["class": "Vocabulary", "vocab_file": .string(dir.appendingPathComponent(c.json["vocab_file"] as! String).path),
+                                             "unknown_label": .string(unknownLabel(c.json))]]
+        return base.replacingOrdering(with: orderingOptions(ordering))
     }
 
     func testZipMembers() throws {
@@ -97,5 +97,13 @@ final class OggZipFixtureTests: XCTestCase {
         XCTAssertThrowsError(try Dataset.create(options: ["class": "OggZipDataset", "path": .string(path), "audio": nil, "targets": nil])) { e in
             XCTAssertTrue("\(e)".contains(path), "\(e)")
         }
+    }
+}
+
+private extension OptionValue {
+    /// The dict with its `seq_ordering` entry replaced by `entries`.
+    func replacingOrdering(with entries: [OptionEntry]) -> OptionValue {
+        guard case .dict(let d) = self else { return self }
+        return .dict(d.filter { $0.key != "seq_ordering" } + entries)
     }
 }
