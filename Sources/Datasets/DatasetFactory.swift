@@ -12,6 +12,7 @@ extension Dataset {
             "StaticDataset": { r in try StaticDataset(options: r) },
             "MetaDataset": { r in try MetaDataset(options: r) },
             "ConcatDataset": { r in try ConcatDataset(options: r) },
+            "ConcatSeqsDataset": { r in try ConcatSeqsDataset(options: r) },
             "LmDataset": { r in try LmDataset(options: r) },
             "TranslationDataset": { r in try TranslationDataset(options: r) },
             "HDFDataset": { r in

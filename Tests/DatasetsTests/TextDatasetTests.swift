@@ -152,3 +152,37 @@ final class TextDatasetTests: XCTestCase {
         XCTAssertThrowsError(try Dataset.create(options: .dict(e))) { err in XCTAssertTrue("\(err)".contains("unknown dataset 'c'"), "\(err)") }
     }
 }
+
+/// ConcatSeqsDataset against the original (sub-dataset of five sequences, `;`-joined tags).
+final class ConcatSeqsDatasetTests: XCTestCase {
+    func testMatchesOriginal() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mrsh-cs-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "seq-0;seq-1\nseq-2\nseq-3;seq-4;seq-1\n".write(to: dir.appendingPathComponent("cs.list"), atomically: true, encoding: .utf8)
+        try "{'seq-0': 3, 'seq-1': 2, 'seq-2': 4, 'seq-3': 1, 'seq-4': 2}\n".write(to: dir.appendingPathComponent("cs.lens"), atomically: true, encoding: .utf8)
+        // data [T, 1] = t + 10 i (float32); classes = 10 i ..< 10 i + T - 1, then 9 (int32)
+        let sub: OptionValue = ["class": "StaticDataset", "data": .list([3, 2, 4, 1, 2].enumerated().map { i, t in
+            ["data": .list((0..<t).map { .list([.double(Double($0 + 10 * i))]) }),
+             "classes": .list(((10 * i)..<(10 * i + t - 1)).map { .int($0) } + [.int(9)])] })]
+        func make(_ ordering: String) throws -> Dataset {
+            try Dataset.create(options: ["class": "ConcatSeqsDataset", "dataset": sub,
+                                         "seq_list_file": .string(dir.appendingPathComponent("cs.list").path),
+                                         "seq_len_file": .string(dir.appendingPathComponent("cs.lens").path),
+                                         "remove_in_between_postfix": ["classes": 9],
+                                         "repeat_in_between_last_frame_up_to_multiple_of": ["data": 2], "seq_ordering": .string(ordering)])
+        }
+        let ds = try make("default")
+        try ds.initSeqOrder(epoch: 1)
+        XCTAssertEqual(ds.dataKeys, ["data", "classes"])
+        XCTAssertEqual(try (0..<3).map { try ds.getTag($0) }, ["seq-0;seq-1", "seq-2", "seq-3;seq-4;seq-1"])
+        XCTAssertEqual(try ds.getData(0, "data"), .array(BatchArray(float32: [0, 1, 2, 2, 10, 11], shape: [6, 1])))
+        XCTAssertEqual(try ds.getData(0, "classes"), .array(BatchArray(int32: [0, 1, 10, 9], shape: [4])))
+        XCTAssertEqual(try ds.getData(2, "data"), .array(BatchArray(float32: [30, 30, 40, 41, 10, 11], shape: [6, 1])))
+        XCTAssertEqual(try ds.getData(2, "classes"), .array(BatchArray(int32: [40, 10, 9], shape: [3])))
+        let sorted = try make("sorted")
+        try sorted.initSeqOrder(epoch: 1)
+        XCTAssertEqual(try (0..<3).map { try sorted.getTag($0) }, ["seq-2", "seq-0;seq-1", "seq-3;seq-4;seq-1"])
+        XCTAssertEqual(try sorted.getData(1, "classes"), .array(BatchArray(int32: [0, 1, 10, 9], shape: [4])))
+    }
+}
