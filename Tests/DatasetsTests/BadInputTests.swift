@@ -142,6 +142,7 @@ final class BadInputTests: XCTestCase {
         expectError(["seq_ordering", "rnadom"]) {
             _ = try Dataset.create(options: ["class": "HDFDataset", "files": .list([.string(path)]), "seq_ordering": "rnadom"])
         }
+        expectError(["CombinedDataset", "not yet supported"]) { _ = try Dataset.create(options: ["class": "CombinedDataset"]) }
         expectError(["'pat'", "did you mean 'path'"]) {
             _ = try Dataset.create(options: ["class": "OggZipDataset", "pat": "x.zip", "audio": nil, "targets": nil])
         }
