@@ -42,6 +42,8 @@ let package = Package(
         // Benchmarks and the demo live apart from tests.
         .executableTarget(name: "mrsh-bench", dependencies: ["Tensor", "CBLAS"], path: "Sources/Bench",
                           swiftSettings: fast),
+        .executableTarget(name: "mrsh-data-bench", dependencies: ["Datasets"], path: "Sources/DataBench",
+                          swiftSettings: fast),
         .executableTarget(name: "mrsh-demo", dependencies: ["Tensor"], path: "Sources/Demo",
                           swiftSettings: fast),
 

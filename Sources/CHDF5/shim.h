@@ -18,3 +18,13 @@ static inline unsigned mrsh_H5F_ACC_RDONLY(void) { return H5F_ACC_RDONLY; }
 static inline unsigned mrsh_H5F_ACC_TRUNC(void) { return H5F_ACC_TRUNC; }
 static inline unsigned mrsh_H5F_ACC_RDWR(void) { return H5F_ACC_RDWR; }
 static inline size_t mrsh_H5T_VARIABLE(void) { return H5T_VARIABLE; }
+static inline hsize_t mrsh_H5S_UNLIMITED(void) { return H5S_UNLIMITED; }
+static inline hid_t mrsh_H5E_DEFAULT(void) { return H5E_DEFAULT; }
+static inline hid_t mrsh_H5T_NATIVE_UINT16(void) { H5open(); return H5T_NATIVE_UINT16; }
+static inline hid_t mrsh_H5T_NATIVE_UINT32(void) { H5open(); return H5T_NATIVE_UINT32; }
+static inline hid_t mrsh_H5T_NATIVE_UINT64(void) { H5open(); return H5T_NATIVE_UINT64; }
+static inline hid_t mrsh_H5T_NATIVE_HBOOL(void) { H5open(); return H5T_NATIVE_HBOOL; }
+static inline hid_t mrsh_H5T_STD_I64LE(void) { H5open(); return H5T_STD_I64LE; }
+static inline hid_t mrsh_H5T_STD_I32LE(void) { H5open(); return H5T_STD_I32LE; }
+/// Turns off HDF5's automatic printing of error stacks (a library must not print).
+static inline void mrsh_H5_silence_errors(void) { H5open(); H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }

@@ -1,2 +1,0 @@
-import XCTest
-final class DatasetsSmokeTests: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }

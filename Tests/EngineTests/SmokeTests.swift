@@ -1,2 +1,0 @@
-import XCTest
-final class EngineSmokeTests: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
