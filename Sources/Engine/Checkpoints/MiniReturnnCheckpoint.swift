@@ -71,6 +71,12 @@ public struct OptimizerParameterState: Equatable {
     public let index: Int
     public let names: [String]
     public let entries: [String: OptimizerStateEntry]
+
+    public init(index: Int, names: [String], entries: [String: OptimizerStateEntry]) {
+        self.index = index
+        self.names = names
+        self.entries = entries
+    }
 }
 
 /// An optimizer checkpoint of Mini-RETURNN (`model.NNN.opt.pt`): `optimizer.state_dict()`.

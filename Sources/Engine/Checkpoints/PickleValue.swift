@@ -81,7 +81,7 @@ public struct PickleDict: Equatable {
 
     /// Python's `d[key] = value`: replaces in place or appends. Keys other than str/int are
     /// compared by value (slow path; state dicts never use them).
-    mutating func set(_ key: PickleValue, _ value: PickleValue) {
+    public mutating func set(_ key: PickleValue, _ value: PickleValue) {
         let existing: Int?
         switch key {
         case .string(let s): existing = stringIndex[s]
