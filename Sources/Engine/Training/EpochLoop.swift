@@ -164,9 +164,15 @@ public final class EpochLoop<Backend: TrainingBackend> {
                                                       learningRate: current.learningRate, seconds: seconds, frames: current.frames)))
     }
 
+    /// `task = "eval"` (mrsh's addition): the loaded model on `dev` and every `eval_datasets` entry,
+    /// without touching the learning_rates file. Call after `start()`.
+    public func evaluateLoadedModel() throws -> [(dataset: String, scores: [String: Double])] {
+        try settings.evalDatasetNames.map { ($0, try evaluate($0, epoch: max(epoch, 1), store: false)) }
+    }
+
     /// Evaluates dataset `name` with the current model; stores `<name>_loss_<loss>` scores and saves the file.
     @discardableResult
-    public func evaluate(_ name: String, epoch e: Int) throws -> [String: Double] {
+    public func evaluate(_ name: String, epoch e: Int, store: Bool = true) throws -> [String: Double] {
         events(.log(verbosity: 3, text: EngineLogLines.evaluating(name)))
         var losses = LossAccumulator()
         let iterator = try backend.batches(dataset: name, epoch: e)
@@ -177,15 +183,17 @@ public final class EpochLoop<Backend: TrainingBackend> {
         }
         guard losses.steps > 0 else { throw EngineRunError(message: "No data in dataset '\(name)'.") }
         let scores = losses.scores(dataset: name)
-        try control.setEpochError(e, scores)
-        try control.save()
+        if store {
+            try control.setEpochError(e, scores)
+            try control.save()
+        }
         events(.evaluated(epoch: e, dataset: name, scores: scores))
         return scores
     }
 
     /// After a resume: eval datasets without scores for the loaded epoch are evaluated now.
     private func evaluateMissing() throws {
-        guard epoch > 0, control.options.filename != nil else { return }
+        guard modelSettings.task == "train", epoch > 0, control.options.filename != nil else { return }
         let keys = control.epochData[epoch]?.error.keys.map { $0 } ?? []
         for name in settings.evalDatasetNames where !keys.contains(where: { $0.hasPrefix(name) }) {
             events(.log(verbosity: 3, text: "Last epoch model not yet evaluated on \(name). Doing that now."))
