@@ -75,7 +75,7 @@ public struct TensorRecord: Equatable, Sendable {
     /// The elements as Float (float32 records only; nil otherwise).
     public func float32Values() -> [Float]? {
         guard dtype == .float32 else { return nil }
-        return Self.integers(bytes, as: UInt32.self).map(Float.init(bitPattern:))
+        return Self.integers(bytes, as: UInt32.self).map(Float.init(bitPattern:))  // vectorizes: a bit cast per element
     }
 
     /// The elements as Int64 (int64, int32, int16, int8, uint8, bool records; nil otherwise).
@@ -100,6 +100,9 @@ public struct TensorRecord: Equatable, Sendable {
     }
 
     static func littleEndianBytes<T: FixedWidthInteger>(_ values: [T]) -> [UInt8] {
+        #if _endian(little)
+        return values.withUnsafeBytes { Array($0) }  // already the stored layout: one copy
+        #else
         var out = [UInt8](repeating: 0, count: values.count * MemoryLayout<T>.size)
         out.withUnsafeMutableBytes { raw in
             for (i, v) in values.enumerated() {
@@ -107,12 +110,22 @@ public struct TensorRecord: Equatable, Sendable {
             }
         }
         return out
+        #endif
     }
 
     static func integers<T: FixedWidthInteger>(_ bytes: [UInt8], as: T.Type) -> [T] {
         let count = bytes.count / MemoryLayout<T>.size
+        #if _endian(little)
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            bytes.withUnsafeBytes { raw in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<(count * MemoryLayout<T>.size)]))
+            }
+            initialized = count
+        }
+        #else
         return bytes.withUnsafeBytes { raw in
             (0..<count).map { T(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.size, as: T.self)) }
         }
+        #endif
     }
 }
