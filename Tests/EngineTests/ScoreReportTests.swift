@@ -46,3 +46,23 @@ final class ScoreReportTests: XCTestCase {
         XCTAssertEqual(line, "epoch 3  train ce 2.47 fer 0.25 | dev dev_loss_ce 2.2 | devother devother_loss_ce nan | lr 0.001 | 12.3s 4538 frames/s")
     }
 }
+
+final class BatchStatisticsTests: XCTestCase {
+    /// The batches of formats.md §6.3's worked example (lengths 5, 3, 7, 4, 6; batch_size=12): [0,1] [2] [3,4].
+    func testWorkedExample() {
+        var stats = BatchStatistics()
+        for batch in [[5, 3], [7], [4, 6]] { stats.add(lengths: ["data": batch, "classes": batch]) }
+        XCTAssertEqual(stats.batches, 3)
+        XCTAssertEqual(stats.sequences, 5)
+        XCTAssertEqual(stats.realFrames["data"], 25)
+        XCTAssertEqual(stats.paddedFrames["data"], 10 + 7 + 12)
+        XCTAssertEqual(stats.paddingRatio["data"]!, 4.0 / 29.0, accuracy: 1e-15)
+        XCTAssertEqual(stats.report, [
+            "batches: 3, sequences: 5",
+            "sequences per batch: min 1, mean 1.67, max 2",
+            "classes: frames 25, padded 29 (13.8% padding), longest 7",
+            "data: frames 25, padded 29 (13.8% padding), longest 7",
+        ])
+        XCTAssertEqual(BatchStatistics().report, ["no batches"])
+    }
+}
