@@ -79,14 +79,16 @@ final class CheckpointStoreRunTests: XCTestCase {
         }
     }
 
-    /// Resuming from the original's files: fixture F's model.003.pt with model.003.opt.pt.
+    /// Resuming from the original's files: fixture F's newest model with its optimizer file.
     func testFixtureFResumeFromOriginalFiles() throws {
-        let folder = EngineTestSupport.fixturesRoot().appendingPathComponent("F")
-        _ = try EngineTestSupport.fixture(folder.appendingPathComponent("model.003.opt.pt"))
-        let (model, optimizer) = try CheckpointStore.loadForResume(folder.appendingPathComponent("model.003").path,
+        let fixture = try FixtureF()
+        let want = try XCTUnwrap(fixture.expected["get_epoch_model_for_training"] as? [String: Any])
+        let pattern = try XCTUnwrap(want["filename_without_postfix"] as? String)
+        let (model, optimizer) = try CheckpointStore.loadForResume(fixture.folder.appendingPathComponent(pattern).path,
                                                                    allowMissingOptimizer: false)
-        XCTAssertEqual(model.epoch, 3)
-        XCTAssertEqual(optimizer?.state.count, 6)
+        XCTAssertEqual(model.epoch, want["epoch"] as? Int)
+        let stateKeys = (fixture.info(pattern + ".opt.pt")["state"] as? [String: Any])?.count
+        XCTAssertEqual(optimizer?.state.count, stateKeys)
     }
 
     func testAbortedWriterLeavesTargetUntouched() throws {

@@ -11,14 +11,14 @@ final class CheckpointStoreTests: XCTestCase {
     override func setUpWithError() throws { dir = try EngineTestSupport.temporaryDirectory("ckpt") }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
-    private func fixtureF(_ name: String) throws -> String {
-        try EngineTestSupport.fixture(EngineTestSupport.fixturesRoot().appendingPathComponent("F/\(name)")).path
-    }
 
     func testFixtureFModelConvertsToSafetensorsAndBack() throws {
-        let original = try ModelCheckpoint.load(from: try fixtureF("model.003.pt"))
-        XCTAssertEqual(original.epoch, 3)
-        let path = dir.appendingPathComponent("model.003.safetensors").path
+        let fixture = try FixtureF()
+        let name = fixture.modelFiles.last!
+        let original = try ModelCheckpoint.load(from: try fixture.path(name))
+        XCTAssertEqual(original.epoch, fixture.info(name)["epoch"] as? Int)
+        let epochText = String(try XCTUnwrap(original.epoch))
+        let path = dir.appendingPathComponent("model.safetensors").path
         try original.save(to: path)
         let reloaded = try ModelCheckpoint.load(from: path)
         XCTAssertEqual(reloaded, original)
@@ -33,7 +33,7 @@ final class CheckpointStoreTests: XCTestCase {
         """
         let out = try XCTUnwrap(ExactJSON.parse(Data(try EngineTestSupport.python(script, [path]).utf8)) as? [String: Any])
         let meta = try XCTUnwrap(out["meta"] as? [String: Any])
-        XCTAssertEqual(meta["epoch"] as? String, "3")
+        XCTAssertEqual(meta["epoch"] as? String, epochText)
         XCTAssertEqual(meta["step"] as? String, String(try XCTUnwrap(original.step)))
         XCTAssertEqual(meta["format"] as? String, "pt")
         XCTAssertEqual(out["names"] as? [String], original.parameters.map(\.name).sorted())
@@ -42,15 +42,18 @@ final class CheckpointStoreTests: XCTestCase {
     }
 
     func testFixtureFOptimizerConvertsToSafetensorsAndBack() throws {
-        var original = try OptimizerCheckpoint.load(from: try fixtureF("model.003.opt.pt"))
-        XCTAssertEqual(original.state.count, 6)
+        let fixture = try FixtureF()
+        let name = fixture.optimizerFiles.last!
+        var original = try OptimizerCheckpoint.load(from: try fixture.path(name))
+        let parameterCount = (fixture.info(name)["state"] as? [String: Any])?.count ?? -1
+        XCTAssertEqual(original.state.count, parameterCount)
         XCTAssertEqual(original.paramGroups.first?["lr"], .float(0.001))
         XCTAssertEqual(original.paramGroups.first?["betas"], .tuple([.float(0.9), .float(0.999)]))
         original.epoch = 3
         original.state.append(OptimizerParameterState(index: 9, names: ["momentum_buffer", "step"],
                                                       entries: ["momentum_buffer": .tensor(TensorRecord(name: "momentum_buffer", shape: [2], float32: [1, -2])),
                                                                 "step": .number(12)]))
-        let path = dir.appendingPathComponent("model.003.opt.safetensors").path
+        let path = dir.appendingPathComponent("model.opt.safetensors").path
         try original.save(to: path)
         let reloaded = try OptimizerCheckpoint.load(from: path)
         XCTAssertEqual(reloaded.state, original.state)
@@ -61,7 +64,7 @@ final class CheckpointStoreTests: XCTestCase {
         XCTAssertEqual(group["betas"], .list([.float(0.9), .float(0.999)]), "tuples come back as lists")
         XCTAssertEqual(group["eps"], .float(1e-08))
         XCTAssertEqual(group["foreach"], PickleValue.none)
-        XCTAssertEqual(group["params"], .list((0..<6).map(PickleValue.int)))
+        XCTAssertEqual(group["params"], .list((0..<parameterCount).map(PickleValue.int)))
     }
 
     func testModelFileIsRejectedAsOptimizer() throws {
@@ -75,27 +78,30 @@ final class CheckpointStoreTests: XCTestCase {
         }
     }
 
-    /// Averaging epochs 1–3 of fixture F matches numpy's float32 sum-then-divide (ints become float32).
+    /// Averaging fixture F's model files matches numpy's float32 sum-then-divide (ints become float32).
     func testFixtureFAveragingMatchesNumpy() throws {
-        let files = try ["model.001.pt", "model.002.pt", "model.003.pt"].map(fixtureF)
-        let averaged = try CheckpointAveraging.average(try files.map(ModelCheckpoint.load))
-        XCTAssertEqual(averaged.epoch, 3)
-        XCTAssertEqual(averaged.extraMetadata["merged_epochs"], "[1, 2, 3]")
+        let fixture = try FixtureF()
+        let checkpoints = try fixture.modelFiles.map { try ModelCheckpoint.load(from: try fixture.path($0)) }
+        let averaged = try CheckpointAveraging.average(checkpoints)
+        let epochs = checkpoints.compactMap(\.epoch)
+        XCTAssertEqual(averaged.epoch, epochs.max())
+        XCTAssertEqual(averaged.extraMetadata["merged_epochs"], "[" + epochs.map(String.init).joined(separator: ", ") + "]")
         let script = """
         import sys, json, numpy as np
         d = json.load(open(sys.argv[1]))['files']
-        models = [d['model.00%d.pt' % e]['model'] for e in (1, 2, 3)]
+        models = [d[name]['model'] for name in sys.argv[2:]]
         out = {}
         for i, entry in enumerate(models[0]):
             dt = np.float32 if entry['dtype'] == 'torch.float32' else np.int64
             s = np.array(models[0][i]['values'], dtype=dt)
             for m in models[1:]:
                 s = s + np.array(m[i]['values'], dtype=dt)
-            r = (s / np.float32(3)).astype(np.float32) if dt == np.float32 else (s.astype(np.float32) / np.float32(3))
+            n = np.float32(len(models))
+            r = (s / n).astype(np.float32) if dt == np.float32 else (s.astype(np.float32) / n)
             out[entry['name']] = [float(x) for x in np.asarray(r, dtype=np.float32).reshape(-1)]
         print(json.dumps(out))
         """
-        let expected = try XCTUnwrap(ExactJSON.parse(Data(try EngineTestSupport.python(script, [try fixtureF("F.expected.json")]).utf8)) as? [String: [Any]])
+        let expected = try XCTUnwrap(ExactJSON.parse(Data(try EngineTestSupport.python(script, [fixture.folder.appendingPathComponent("F.expected.json").path] + fixture.modelFiles).utf8)) as? [String: [Any]])
         for record in averaged.parameters {
             XCTAssertEqual(record.dtype, .float32, record.name)
             XCTAssertEqual(record.float32Values(), expected[record.name]?.map { Float(EngineTestSupport.number($0)!) }, record.name)

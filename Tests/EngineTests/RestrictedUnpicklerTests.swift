@@ -124,15 +124,16 @@ final class RestrictedUnpicklerTests: XCTestCase {
     }
 
     func testDamagedCheckpointsNameTheFile() throws {
-        let good = try EngineTestSupport.fixture(EngineTestSupport.fixturesRoot().appendingPathComponent("F/model.003.pt"))
-        var bytes = [UInt8](try Data(contentsOf: good))
+        let fixture = try FixtureF()
+        let name = fixture.modelFiles.last!
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: try fixture.path(name))))
         let notZip = dir.appendingPathComponent("text.pt").path
         try Data("hello".utf8).write(to: URL(fileURLWithPath: notZip))
         XCTAssertThrowsError(try TorchModelCheckpoint(path: notZip)) {
             XCTAssertEqual("\($0)", "\(notZip): not a PyTorch zip checkpoint (legacy torch.save files and other formats are not supported)")
         }
         // Truncate the pickle's STOP: flip the last byte of data.pkl (stored uncompressed) → CRC error names the member.
-        let pkl = try XCTUnwrap(TorchCheckpointFileTestHelper.range(of: "model.003/data.pkl", in: bytes))
+        let pkl = try XCTUnwrap(TorchCheckpointFileTestHelper.range(of: String(name.dropLast(3)) + "/data.pkl", in: bytes))
         bytes[pkl.upperBound + 100] ^= 0xFF
         let flipped = dir.appendingPathComponent("flipped.pt").path
         try Data(bytes).write(to: URL(fileURLWithPath: flipped))
