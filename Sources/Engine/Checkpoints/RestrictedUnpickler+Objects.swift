@@ -56,8 +56,20 @@ extension RestrictedUnpickler {
         }
         let tensor = TorchTensorRef(storageKey: key, dtype: dtype, storageElementCount: count, storageOffset: storageOffset,
                                     shape: shape, stride: stride, requiresGrad: requiresGrad)
-        let lastIndex = zip(shape, stride).reduce(storageOffset) { $0 + ($1.0 - 1) * $1.1 }
-        guard tensor.elementCount == 0 || lastIndex < count else {
+        // Checked arithmetic: a damaged file must not overflow (and crash) the bounds check.
+        var elements = 1, lastIndex = storageOffset, overflow = false
+        for (size, step) in zip(shape, stride) {
+            let e = elements.multipliedReportingOverflow(by: size)
+            let reach = max(size - 1, 0).multipliedReportingOverflow(by: step)
+            let sum = lastIndex.addingReportingOverflow(reach.partialValue)
+            overflow = overflow || e.overflow || reach.overflow || sum.overflow
+            (elements, lastIndex) = (e.partialValue, sum.partialValue)
+        }
+        let bytes = count.multipliedReportingOverflow(by: dtype.byteSize)
+        guard !overflow, !bytes.overflow else {
+            throw error("tensor of shape \(shape) and stride \(stride) is too large", at: offset)
+        }
+        guard elements == 0 || lastIndex < count else {
             throw error("tensor of shape \(shape) reaches element \(lastIndex) of storage '\(key)' with \(count) elements", at: offset)
         }
         return tensor

@@ -35,6 +35,15 @@ public final class TorchCheckpointFile {
         object = try RestrictedUnpickler.load(try archive.read(pickleName), path: path)
     }
 
+    /// The bytes of the checkpoint's `data.pkl` (for tools and tests).
+    public static func pickleBytes(of path: String) throws -> [UInt8] {
+        let archive = try ZipArchive(path: path)
+        guard let name = archive.names.first(where: { $0.hasSuffix("/data.pkl") }) else {
+            throw CheckpointError(path: path, message: "no <root>/data.pkl member: not a torch checkpoint")
+        }
+        return try archive.read(name)
+    }
+
     /// The raw bytes of storage `key`, checked against the element count the pickle gives.
     public func storageBytes(_ tensor: TorchTensorRef) throws -> [UInt8] {
         if let cached = storageCache[tensor.storageKey] { return cached }
