@@ -1,3 +1,4 @@
+import Datasets
 @testable import Engine
 import Foundation
 import Tensor
@@ -59,6 +60,17 @@ final class RobustnessTests: XCTestCase {
             do { _ = try RestrictedUnpickler.load(bytes, path: "fuzz") } catch { rejected += 1 }
         }
         XCTAssertGreaterThan(rejected, 500)
+    }
+
+    func testDamagedDeflateZipsNeverCrash() throws {
+        let folder = EngineTestSupport.fixturesRoot().appendingPathComponent("E")
+        let zipName = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasSuffix(".zip") })
+        let bytes = [UInt8](try Data(contentsOf: folder.appendingPathComponent(zipName)))
+        let rejected = try mutate(bytes, rounds: 600, seed: 23) { path in
+            let archive = try ZipArchive(path: path)
+            for entry in archive.entries { _ = try archive.read(entry) }
+        }
+        XCTAssertGreaterThan(rejected, 150)
     }
 
     func testDamagedSafetensorsNeverCrash() throws {
