@@ -88,6 +88,34 @@ enum EngineTestSupport {
     }
 }
 
+/// Fixture F's files, read from its JSON (so another fixture set with other epochs works too).
+struct FixtureF {
+    let folder: URL
+    let expected: [String: Any]
+    /// Model files (`P.NNN.pt`) in epoch order, and optimizer files (`P.NNN.opt.pt`).
+    let modelFiles: [String]
+    let optimizerFiles: [String]
+
+    init() throws {
+        let file = try EngineTestSupport.expectedFiles(in: "F")[0]
+        folder = file.deletingLastPathComponent()
+        expected = try EngineTestSupport.jsonObject(file)
+        let present = (expected["files_present"] as? [String] ?? []).sorted()
+        modelFiles = present.filter { !$0.hasSuffix(".opt.pt") }
+        optimizerFiles = present.filter { $0.hasSuffix(".opt.pt") }
+        guard !modelFiles.isEmpty, !optimizerFiles.isEmpty else { throw TestFailure("fixture F lists no model/optimizer files") }
+    }
+
+    func path(_ name: String) throws -> String {
+        try EngineTestSupport.fixture(folder.appendingPathComponent(name)).path
+    }
+
+    /// The JSON entry of file `name`.
+    func info(_ name: String) -> [String: Any] {
+        (expected["files"] as? [String: [String: Any]])?[name] ?? [:]
+    }
+}
+
 struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }

@@ -61,6 +61,11 @@ public final class ZipArchive: @unchecked Sendable {
             }
             bytes = raw
         case 8:
+            // DEFLATE expands at most ~1032:1; a larger recorded size is damage, not a reason to allocate it.
+            guard entry.uncompressedSize <= entry.compressedSize * 1032 + 1024 else {
+                throw ZipError.corrupt(path: path, member: entry.name,
+                                       what: "recorded size \(entry.uncompressedSize) is impossible for \(entry.compressedSize) compressed bytes")
+            }
             switch ZipInflate.inflateRaw(raw, outputSize: Int(entry.uncompressedSize)) {
             case .success(let out): bytes = out
             case .failure(let failure):
