@@ -1,2 +1,0 @@
-import CZlib
-public enum ZlibInfo { public static var version: String { String(cString: zlibVersion()) } }
