@@ -3,7 +3,7 @@
 final class Node {
     let op: Op
     /// One edge per differentiable input, in the op's input order.
-    let edges: [Edge]
+    private(set) var edges: [Edge]
     /// Shapes of the inputs (to undo broadcasting).
     let inputShapes: [[Int]]
     private(set) var saved: [Tensor]
@@ -38,6 +38,33 @@ final class Node {
     }
 
     func releaseSaved() { saved = [] }
+
+    /// Tears down long chains iteratively: releasing the last tensor of a 100,000-op graph must
+    /// not recurse through every node (Swift's release would otherwise overflow the stack).
+    deinit {
+        var pending: [Node] = []
+        Node.detach(&edges, &saved, into: &pending)
+        while var n = pending.popLast() {
+            if isKnownUniquelyReferenced(&n) { Node.detach(&n.edges, &n.saved, into: &pending) }
+        }
+    }
+
+    private static func detach(_ edges: inout [Edge], _ saved: inout [Tensor], into pending: inout [Node]) {
+        for e in edges {
+            switch e {
+            case .node(let n): pending.append(n)
+            case .leaf, .none: break
+            }
+        }
+        edges = []
+        for var t in saved where isKnownUniquelyReferenced(&t) {
+            if let fn = t.gradFn {
+                pending.append(fn)
+                t.gradFn = nil
+            }
+        }
+        saved = []
+    }
 }
 
 /// Where an input's gradient flows: nowhere, into a leaf's `.grad`, or into another node.

@@ -15,6 +15,20 @@ public enum TensorIndex {
 /// (advanced indexing) give copies with PyTorch's result layout.
 extension Tensor {
     public func index(_ items: [TensorIndex]) throws -> Tensor {
+        let (v, advanced) = try basicPass(items)
+        return advanced.isEmpty ? v : try v.advancedIndex(advanced)
+    }
+
+    /// Result shape and storage offsets (relative to self's offset) of an advanced index, for writes.
+    func advancedOffsets(_ items: [TensorIndex], strides: [Int]) throws -> ([Int], [Int]) {
+        let (v, advanced) = try basicPass(items)
+        let (shape, offs) = try v.advancedPlan(advanced, strides: v.strides)
+        let base = v.offset - offset
+        return (shape, offs.map { $0 + base })
+    }
+
+    /// Applies slices, ints and None as views; returns the view and the advanced (tensor) indices.
+    private func basicPass(_ items: [TensorIndex]) throws -> (Tensor, [(dim: Int, index: Tensor)]) {
         let items = try expandEllipsis(items)
         let hasTensor = items.contains { if case .tensor = $0 { return true }; return false }
         var v = self
@@ -53,7 +67,7 @@ extension Tensor {
                 break
             }
         }
-        return advanced.isEmpty ? v : try v.advancedIndex(advanced)
+        return (v, advanced)
     }
 
     /// Elements where the broadcast `mask` is true, as a 1-d tensor (`torch.masked_select`).
@@ -114,6 +128,24 @@ extension Tensor {
     /// Advanced indexing of dims by int64 index tensors broadcast together; the result dims go
     /// where the first indexed dim was if the indexed dims are adjacent, else to the front.
     private func advancedIndex(_ adv: [(dim: Int, index: Tensor)]) throws -> Tensor {
+        let (outShape, offs) = try advancedPlan(adv, strides: Tensor.contiguousStrides(shape))
+        let src = dense()
+        let offsets = Tensor(uninitializedShape: outShape, dtype: .int64)
+        for (i, o) in offs.enumerated() { offsets.int64Base[i] = Int64(o) }
+        let out = Tensor(uninitializedShape: outShape, dtype: dtype)
+        for (i, o) in offs.enumerated() {
+            switch dtype {
+            case .float32: out.floatBase[i] = src.floatBase[o]
+            case .int64: out.int64Base[i] = src.int64Base[o]
+            case .int32: out.int32Base[i] = src.int32Base[o]
+            case .bool: out.boolBase[i] = src.boolBase[o]
+            }
+        }
+        return out.recorded(.take, inputs: [self], saved: [offsets])
+    }
+
+    /// Result shape and element offsets (under `strides`) of advanced indexing.
+    private func advancedPlan(_ adv: [(dim: Int, index: Tensor)], strides cstr: [Int]) throws -> ([Int], [Int]) {
         var bshape: [Int] = []
         for a in adv { bshape = try broadcastShapes(bshape, a.index.shape, op: "index") }
         let dims = adv.map { $0.dim }
@@ -122,8 +154,6 @@ extension Tensor {
         let before = adjacent ? rest.filter { $0 < dims[0] } : []
         let after = adjacent ? rest.filter { $0 > dims[0] } : rest
         let outShape = before.map { shape[$0] } + bshape + after.map { shape[$0] }
-        let src = dense()
-        let cstr = Tensor.contiguousStrides(shape)
         // Offset contributed by the advanced dims at each broadcast position.
         let advOff = Tensor.zeros(bshape, dtype: .int64)
         for a in adv {
@@ -138,7 +168,7 @@ extension Tensor {
                 advOff.int64Base[i] += Int64(v * cstr[a.dim])
             }
         }
-        let offsets = Tensor(uninitializedShape: outShape, dtype: .int64)
+        var offsets = [Int](repeating: 0, count: outShape.reduce(1, *))
         let nb = before.reduce(1) { $0 * shape[$1] }, na = after.reduce(1) { $0 * shape[$1] }
         let nAdv = advOff.numel
         var pos = 0
@@ -147,22 +177,12 @@ extension Tensor {
             for j in 0..<nAdv {
                 for ia in 0..<na {
                     let offA = Tensor.linearOffset(ia, after.map { shape[$0] }, after.map { cstr[$0] })
-                    offsets.int64Base[pos] = Int64(offB + offA) + advOff.int64Base[j]
+                    offsets[pos] = offB + offA + Int(advOff.int64Base[j])
                     pos += 1
                 }
             }
         }
-        let out = Tensor(uninitializedShape: outShape, dtype: dtype)
-        for i in 0..<out.numel {
-            let o = Int(offsets.int64Base[i])
-            switch dtype {
-            case .float32: out.floatBase[i] = src.floatBase[o]
-            case .int64: out.int64Base[i] = src.int64Base[o]
-            case .int32: out.int32Base[i] = src.int32Base[o]
-            case .bool: out.boolBase[i] = src.boolBase[o]
-            }
-        }
-        return out.recorded(.take, inputs: [self], saved: [offsets])
+        return (outShape, offsets)
     }
 
     /// Storage offset of row-major position `i` in a shape with the given strides.

@@ -1,0 +1,94 @@
+import Tensor
+import XCTest
+
+/// Finite-difference checks of every differentiable primitive and composite op.
+final class GradCheckTests: XCTestCase {
+    func testBinaryOpsWithBroadcasting() throws {
+        let a = try seeded([3, 4], seed: 1), b = try seeded([4], seed: 2, positive: true)
+        try gradCheck("add", [a, b]) { try $0[0].add($0[1], alpha: 2) }
+        try gradCheck("sub", [a, b]) { try $0[0].sub($0[1]) }
+        try gradCheck("mul", [a, b]) { try $0[0].mul($0[1]) }
+        try gradCheck("div", [a, b]) { try $0[0].div($0[1]) }
+        try gradCheck("pow", [b, try seeded([3, 1], seed: 3)]) { try $0[0].pow($0[1]) }
+        try gradCheck("pow scalar", [a]) { try $0[0].pow(3) }
+        try gradCheck("maximum", [a, try seeded([3, 1], seed: 4)]) { try $0[0].maximum($0[1]) }
+        try gradCheck("minimum", [a, try seeded([3, 1], seed: 4)]) { try $0[0].minimum($0[1]) }
+        let c = try Tensor(bools: [true, false, true, false], shape: [4])
+        try gradCheck("where", [a, b]) { try Tensor.where(c, $0[0], $0[1]) }
+        try gradCheck("clamp tensor", [a, try seeded([4], seed: 5)]) { try $0[0].clamp(min: $0[1], max: nil) }
+    }
+
+    func testUnaryOps() throws {
+        let x = try seeded([2, 5], seed: 6, margin: 0.1)
+        let p = try seeded([2, 5], seed: 7, positive: true)
+        let ops: [(String, Tensor, (Tensor) throws -> Tensor)] = [
+            ("neg", x, { $0.neg() }), ("exp", x, { $0.exp() }), ("log", p, { $0.log() }),
+            ("sqrt", p, { $0.sqrt() }), ("rsqrt", p, { $0.rsqrt() }), ("abs", x, { $0.abs() }),
+            ("tanh", x, { $0.tanh() }), ("sigmoid", x, { $0.sigmoid() }), ("relu", x, { $0.relu() }),
+            ("gelu", x, { try $0.gelu() }), ("gelu tanh", x, { try $0.gelu(approximate: "tanh") }),
+            ("silu", x, { $0.silu() }), ("leaky_relu", x, { $0.leakyRelu(negativeSlope: 0.2) }),
+            ("elu", x, { $0.elu(alpha: 0.5) }), ("softplus", x, { $0.softplus(beta: 2) }),
+            ("clamp", x, { try $0.clamp(min: -0.5, max: 0.5) }), ("sin", x, { $0.sin() }),
+            ("cos", x, { $0.cos() }), ("log1p", p, { $0.log1p() }), ("expm1", x, { $0.expm1() }),
+        ]
+        for (name, input, f) in ops {
+            try gradCheck(name, [input.clone().detach()]) { try f($0[0]) }
+        }
+    }
+
+    func testReductions() throws {
+        let x = try seeded([3, 4, 2], seed: 8)
+        try gradCheck("sum dims", [x]) { try $0[0].sum(dims: [0, 2], keepdim: true) }
+        try gradCheck("mean", [x]) { try $0[0].mean(dims: [1]) }
+        try gradCheck("amax", [x]) { try $0[0].amax(dims: [-1]) }
+        try gradCheck("amin", [x]) { try $0[0].amin(dims: [0, 1]) }
+        try gradCheck("max dim", [x]) { try $0[0].max(dim: 1).values }
+        try gradCheck("logsumexp", [x]) { try $0[0].logsumexp(dims: [1]) }
+        try gradCheck("var", [x]) { try $0[0].variance(dims: [1], correction: 1) }
+        try gradCheck("std", [x]) { try $0[0].std(dims: [0, 2], correction: 0, keepdim: true) }
+        try gradCheck("norm2", [x]) { try $0[0].norm(dims: [2]) }
+        try gradCheck("norm3", [x]) { try $0[0].norm(p: 3, dims: [1]) }
+    }
+
+    func testShapeOps() throws {
+        let x = try seeded([2, 3, 4], seed: 9)
+        try gradCheck("reshape", [x]) { try $0[0].reshape([4, -1]) }
+        try gradCheck("permute", [x]) { try $0[0].permute([2, 0, 1]) }
+        try gradCheck("transpose+contiguous+view", [x]) { try $0[0].transpose(0, 2).contiguous().view([-1]) }
+        try gradCheck("expand", [try seeded([3, 1], seed: 10)]) { try $0[0].expand([2, 3, 5]) }
+        try gradCheck("slice", [x]) { try $0[0].slice(dim: 2, start: 1, end: nil, step: 2) }
+        try gradCheck("select", [x]) { try $0[0].select(dim: 1, index: -1) }
+        try gradCheck("cat", [x, try seeded([2, 1, 4], seed: 11)]) { try Tensor.cat([$0[0], $0[1]], dim: 1) }
+        try gradCheck("stack", [x, x.clone().detach()]) { try Tensor.stack([$0[0], $0[1]], dim: -1) }
+        try gradCheck("split", [x]) { try $0[0].split(3, dim: 2)[1] }
+        try gradCheck("flip", [x]) { try $0[0].flip([0, 2]) }
+        try gradCheck("pad", [x]) { try $0[0].pad([1, -1, 2, 0], value: 0.5) }
+        try gradCheck("repeat", [x]) { try $0[0].repeat([1, 2, 1, 2]) }
+        try gradCheck("triu", [x]) { try $0[0].triu(diagonal: 1) }
+        try gradCheck("squeeze/unsqueeze", [x]) { try $0[0].unsqueeze(1).squeeze([1]) }
+    }
+
+    func testIndexingOps() throws {
+        let x = try seeded([4, 3], seed: 12)
+        let idx = try Tensor(ints: [3, 0, 3, -1], shape: [4])
+        try gradCheck("index_select", [x]) { try $0[0].indexSelect(dim: 0, index: idx) }
+        try gradCheck("gather", [x]) { try $0[0].gather(dim: 1, index: try Tensor(ints: [0, 2, 2, 1, 0, 0, 1, 1], shape: [4, 2])) }
+        try gradCheck("embedding", [x]) { try Tensor.embedding(try Tensor(ints: [1, 2, 1], shape: [3]), $0[0]) }
+        // padding_idx rows are looked up but get no gradient (PyTorch's definition, not a derivative).
+        let w = try x.clone().detach().requiresGrad(true)
+        try Tensor.embedding(try Tensor(ints: [1, 2, 1], shape: [3]), w, paddingIdx: 2).sum().backward()
+        XCTAssertEqual(w.grad?.toFloatArray(), [0, 0, 0, 2, 2, 2, 0, 0, 0, 0, 0, 0])
+        try gradCheck("advanced", [x]) { try $0[0].index([.tensor(idx), .slice(nil, nil, 2)]) }
+        let mask = try Tensor(bools: [true, false, true, true], shape: [4])
+        try gradCheck("bool mask", [x]) { try $0[0].index([.tensor(mask)]) }
+    }
+
+    func testLinalg() throws {
+        let a = try seeded([2, 3, 4], seed: 13), b = try seeded([4, 5], seed: 14)
+        try gradCheck("matmul 3d x 2d", [a, b]) { try $0[0].matmul($0[1]) }
+        try gradCheck("matmul bcast", [try seeded([2, 1, 3, 4], seed: 15), try seeded([3, 4, 2], seed: 16)]) { try $0[0].matmul($0[1]) }
+        try gradCheck("matmul 1d", [try seeded([4], seed: 17), b]) { try $0[0].matmul($0[1]) }
+        try gradCheck("transposed operand", [b]) { try $0[0].t().matmul($0[0]) }
+        try gradCheck("einsum", [a, try seeded([2, 5, 4], seed: 18)]) { try Tensor.einsum("bij,bkj->bik", [$0[0], $0[1]]) }
+    }
+}
