@@ -1,9 +1,38 @@
 /// Broadcasting binary kernels: contiguous and scalar fast paths (vectorized, split over both
 /// cores when large) and a strided general path.
+/// A float32 binary function as a type, so kernels are specialized per op and the op inlines
+/// into the vectorized loop (a closure parameter would stay an indirect call per element).
+protocol FloatBinaryOp {
+    func callAsFunction(_ a: Float, _ b: Float) -> Float
+}
+
+struct AddOp: FloatBinaryOp {
+    @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a + b }
+}
+struct AddScaledOp: FloatBinaryOp {
+    let alpha: Float
+    @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a + alpha * b }
+}
+struct MulOp: FloatBinaryOp {
+    @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a * b }
+}
+struct DivOp: FloatBinaryOp {
+    @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a / b }
+}
+/// Any closure (rare ops: comparisons, pow, derivatives of max/min).
+struct ClosureOp: FloatBinaryOp {
+    let f: (Float, Float) -> Float
+    @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { f(a, b) }
+}
+
 enum BinaryKernels {
     /// out = f(a, b) elementwise over float32 operands broadcast to `shape`.
-    @inline(__always)
-    static func float(_ a: Tensor, _ b: Tensor, _ shape: [Int], _ f: (Float, Float) -> Float) -> Tensor {
+    static func float(_ a: Tensor, _ b: Tensor, _ shape: [Int], _ f: @escaping (Float, Float) -> Float) -> Tensor {
+        float(a, b, shape, op: ClosureOp(f: f))
+    }
+
+    /// out = op(a, b) elementwise, specialized per op type.
+    static func float<F: FloatBinaryOp>(_ a: Tensor, _ b: Tensor, _ shape: [Int], op f: F) -> Tensor {
         let out = Tensor(uninitializedShape: shape, dtype: .float32)
         let n = out.numel
         if n == 0 { return out }

@@ -114,14 +114,14 @@ extension Tensor {
         let out: Tensor
         switch kind {
         case .add:
-            out = alpha == 1 ? BinaryKernels.float(a, b, shape, +)
-                : BinaryKernels.float(a, b, shape) { $0 + alpha * $1 }
+            out = alpha == 1 ? BinaryKernels.float(a, b, shape, op: AddOp())
+                : BinaryKernels.float(a, b, shape, op: AddScaledOp(alpha: alpha))
             return out.recorded(.add(alpha: alpha), inputs: [a, b])
         case .mul:
-            out = BinaryKernels.float(a, b, shape, *)
+            out = BinaryKernels.float(a, b, shape, op: MulOp())
             return out.recorded(.mul, inputs: [a, b], saved: [a, b])
         case .div:
-            out = BinaryKernels.float(a, b, shape, /)
+            out = BinaryKernels.float(a, b, shape, op: DivOp())
             return out.recorded(.div, inputs: [a, b], saved: [a, b])
         case .pow:
             out = Tensor.powKernel(a, b, shape)

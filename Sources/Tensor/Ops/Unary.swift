@@ -117,13 +117,13 @@ enum UnaryKernels {
                                      _ y: UnsafeMutablePointer<Float>, _ n: Int) {
         switch kind {
         case .neg: for i in 0..<n { y[i] = -x[i] }
-        case .exp: FastMath.apply(x, y, n, FastMath.vexp)
+        case .exp: for i in 0..<n { y[i] = FastMath.exp(x[i]) }
         case .log: for i in 0..<n { y[i] = logf(x[i]) }
         case .sqrt: for i in 0..<n { y[i] = x[i].squareRoot() }
         case .rsqrt: for i in 0..<n { y[i] = 1 / x[i].squareRoot() }
         case .abs: for i in 0..<n { y[i] = Swift.abs(x[i]) }
-        case .tanh: FastMath.apply(x, y, n, FastMath.vtanh)
-        case .sigmoid: FastMath.apply(x, y, n, FastMath.vsigmoid)
+        case .tanh: for i in 0..<n { y[i] = FastMath.tanh(x[i]) }
+        case .sigmoid: for i in 0..<n { y[i] = FastMath.sigmoid(x[i]) }
         case .relu: for i in 0..<n { y[i] = x[i] > 0 ? x[i] : (x[i].isNaN ? x[i] : 0) }
         case .sin: for i in 0..<n { y[i] = sinf(x[i]) }
         case .cos: for i in 0..<n { y[i] = cosf(x[i]) }
@@ -131,11 +131,11 @@ enum UnaryKernels {
         case .expm1: for i in 0..<n { y[i] = expm1f(x[i]) }
         case .gelu(tanh: false): for i in 0..<n { y[i] = 0.5 * x[i] * (1 + erff(x[i] / sqrt2)) }
         case .gelu(tanh: true):
-            FastMath.apply(x, y, n) { v in
-                let inner = (v + 0.044715 * v * v * v) * sqrt2OverPi
-                return 0.5 * v * (1 + FastMath.vtanh(inner))
+            for i in 0..<n {
+                let v = x[i]
+                y[i] = 0.5 * v * (1 + FastMath.tanh((v + 0.044715 * v * v * v) * sqrt2OverPi))
             }
-        case .silu: FastMath.apply(x, y, n) { v in v * FastMath.vsigmoid(v) }
+        case .silu: for i in 0..<n { y[i] = x[i] * FastMath.sigmoid(x[i]) }
         case .leakyRelu(let s): for i in 0..<n { y[i] = x[i] > 0 ? x[i] : x[i] * s }
         case .elu(let a): for i in 0..<n { y[i] = x[i] > 0 ? x[i] : a * expm1f(x[i]) }
         case .softplus(let beta, let th):
