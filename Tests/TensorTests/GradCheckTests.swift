@@ -83,6 +83,19 @@ final class GradCheckTests: XCTestCase {
         try gradCheck("bool mask", [x]) { try $0[0].index([.tensor(mask)]) }
     }
 
+    func testFunctional() throws {
+        let x = try seeded([2, 3, 4], seed: 19)
+        try gradCheck("softmax dim1", [x]) { try $0[0].softmax(dim: 1) }
+        try gradCheck("log_softmax last", [x]) { try $0[0].logSoftmax(dim: -1) }
+        try gradCheck("layer_norm", [x, try seeded([4], seed: 20), try seeded([4], seed: 21)]) {
+            try Functional.layerNorm($0[0], [4], weight: $0[1], bias: $0[2])
+        }
+        let target = try Tensor(ints: [0, 2, -100, 1, 1, 0], shape: [2, 3])
+        try gradCheck("cross_entropy", [try seeded([2, 4, 3], seed: 22)]) {
+            try Functional.crossEntropy($0[0], target, labelSmoothing: 0.1)
+        }
+    }
+
     func testLinalg() throws {
         let a = try seeded([2, 3, 4], seed: 13), b = try seeded([4, 5], seed: 14)
         try gradCheck("matmul 3d x 2d", [a, b]) { try $0[0].matmul($0[1]) }

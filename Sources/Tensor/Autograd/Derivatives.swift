@@ -26,6 +26,9 @@ enum Op {
     case take
     /// Matrix product of two >= 2-d tensors with broadcast batch dims.
     case matmul
+    /// softmax / log_softmax along `dim` (saved: the output).
+    case softmax(dim: Int)
+    case logSoftmax(dim: Int)
 
     var name: String {
         switch self {
@@ -35,6 +38,8 @@ enum Op {
         case .extremum: return "AmaxBackward0"
         case .whereSelect: return "WhereBackward0"
         case .indexSelect: return "IndexSelectBackward0"
+        case .softmax: return "SoftmaxBackward0"
+        case .logSoftmax: return "LogSoftmaxBackward0"
         default:
             let s = String(describing: self)
             let base = s.prefix(while: { $0 != "(" })
@@ -113,6 +118,13 @@ func derivative(_ node: Node, _ g: Tensor) throws -> [Tensor?] {
         return [takeBackward(shape: shapes[0], offsets: s[0], g: g)]
     case .matmul:
         return try matmulDerivative(s[0], s[1], g)
+    case .softmax(let dim):
+        // dx = y * (g - sum(g * y))
+        let y = s[0]
+        return [try y.mul(try g.sub(try g.mul(y).sum(dims: [dim], keepdim: true)))]
+    case .logSoftmax(let dim):
+        // dx = g - exp(y) * sum(g)
+        return [try g.sub(try s[0].exp().mul(try g.sum(dims: [dim], keepdim: true)))]
     }
 }
 

@@ -16,7 +16,7 @@ enum GoldenOps {
             let m = "Tensor." + k.dropFirst("torch.".count)
             if t[m] == nil { t[m] = v }
         }
-        for k in ["relu", "gelu", "silu", "leaky_relu", "elu", "softplus"] where t["F." + k] != nil {
+        for k in ["relu", "gelu", "silu", "leaky_relu", "elu", "softplus", "softmax", "log_softmax"] where t["F." + k] != nil {
             if t["Tensor." + k] == nil { t["Tensor." + k] = t["F." + k] }
         }
         t["float"] = { a in
