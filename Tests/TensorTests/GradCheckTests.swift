@@ -96,6 +96,24 @@ final class GradCheckTests: XCTestCase {
         }
     }
 
+    func testConvPoolAttention() throws {
+        let x = try seeded([2, 4, 7], seed: 23)
+        try gradCheck("conv1d groups", [x, try seeded([6, 2, 3], seed: 24), try seeded([6], seed: 25)]) {
+            try Functional.conv1d($0[0], $0[1], $0[2], stride: 2, padding: 1, dilation: 1, groups: 2)
+        }
+        try gradCheck("conv2d", [try seeded([1, 2, 5, 4], seed: 26), try seeded([3, 2, 2, 3], seed: 27)]) {
+            try Functional.conv2d($0[0], $0[1], stride: [2, 1], padding: [1, 0])
+        }
+        try gradCheck("max_pool1d", [x]) { try Functional.maxPool1d($0[0], kernelSize: 3, stride: 2, padding: 1).values }
+        try gradCheck("avg_pool1d", [x]) { try Functional.avgPool1d($0[0], kernelSize: 3, stride: 2, padding: 1, countIncludePad: false) }
+        try gradCheck("sdpa causal", [try seeded([2, 3, 4], seed: 28), try seeded([2, 3, 4], seed: 29), try seeded([2, 3, 2], seed: 30)]) {
+            try Functional.scaledDotProductAttention($0[0], $0[1], $0[2], isCausal: true)
+        }
+        try gradCheck("batch_norm", [try seeded([4, 3, 2], seed: 31), try seeded([3], seed: 32)]) {
+            try Functional.batchNorm($0[0], runningMean: nil, runningVar: nil, weight: $0[1], training: true)
+        }
+    }
+
     func testLinalg() throws {
         let a = try seeded([2, 3, 4], seed: 13), b = try seeded([4, 5], seed: 14)
         try gradCheck("matmul 3d x 2d", [a, b]) { try $0[0].matmul($0[1]) }

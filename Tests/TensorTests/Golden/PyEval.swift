@@ -27,7 +27,10 @@ struct PyArgs {
     var kw: [String: PyValue]
 
     func value(_ i: Int, _ name: String) -> PyValue? {
-        if i >= 0 && i < pos.count { return pos[i] }
+        if i >= 0 && i < pos.count {
+            if case .none = pos[i] { return nil }
+            return pos[i]
+        }
         if let v = kw[name], case .none = v { return nil }
         return kw[name]
     }
