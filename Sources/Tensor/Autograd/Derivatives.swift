@@ -29,6 +29,9 @@ enum Op {
     /// softmax / log_softmax along `dim` (saved: the output).
     case softmax(dim: Int)
     case logSoftmax(dim: Int)
+    /// Per-sample CTC negative log-likelihood [N] of log-probs [T, N, C]; saved: d nll_n / d lp,
+    /// computed with the forward-backward pass.
+    case ctcLoss
 
     var name: String {
         switch self {
@@ -40,6 +43,7 @@ enum Op {
         case .indexSelect: return "IndexSelectBackward0"
         case .softmax: return "SoftmaxBackward0"
         case .logSoftmax: return "LogSoftmaxBackward0"
+        case .ctcLoss: return "CtcLossBackward0"
         default:
             let s = String(describing: self)
             let base = s.prefix(while: { $0 != "(" })
@@ -125,6 +129,9 @@ func derivative(_ node: Node, _ g: Tensor) throws -> [Tensor?] {
     case .logSoftmax(let dim):
         // dx = g - exp(y) * sum(g)
         return [try g.sub(try s[0].exp().mul(try g.sum(dims: [dim], keepdim: true)))]
+    case .ctcLoss:
+        let n = s[0].shape[1]
+        return [try s[0].mul(try g.reshape([1, n, 1]))]
     }
 }
 

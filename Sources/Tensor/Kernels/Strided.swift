@@ -68,7 +68,8 @@ func parallelRange(_ n: Int, minPerThread: Int = 1 << 16, _ body: (Int, Int) -> 
         body(0, n)
         return
     }
-    let half = (n / 2 + 63) & ~63
+    var half = (n / 2 + 63) & ~63
+    if half >= n { half = n / 2 }
     DispatchQueue.concurrentPerform(iterations: 2) { i in
         if i == 0 { body(0, half) } else { body(half, n) }
     }

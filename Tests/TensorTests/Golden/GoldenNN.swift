@@ -48,6 +48,17 @@ enum GoldenNN {
                                              bias: try a.optTensor(4, "bias"), training: try a.bool(5, "training", false),
                                              momentum: try a.double(6, "momentum", 0.1), eps: try a.double(7, "eps", 1e-5)))
         },
+        "F.ctc_loss": { a in
+            func lengths(_ i: Int, _ name: String) throws -> [Int] {
+                guard let v = a.value(i, name) else { throw PyParseError(message: "missing \(name)") }
+                if case .tensor(let t) = v { return t.toIntArray().map(Int.init) }
+                return try PyEval.toInts(v)
+            }
+            return .tensor(try Functional.ctcLoss(try a.tensor(0, "log_probs"), try a.tensor(1, "targets"),
+                                                  inputLengths: try lengths(2, "input_lengths"), targetLengths: try lengths(3, "target_lengths"),
+                                                  blank: try a.int(4, "blank", 0), reduction: try reduction(a, 5),
+                                                  zeroInfinity: try a.bool(6, "zero_infinity", false)))
+        },
         "F.conv1d": { a in try conv(a, dims: 1) },
         "F.conv2d": { a in try conv(a, dims: 2) },
         "F.max_pool1d": { a in
