@@ -36,12 +36,37 @@ final class GoldenTests: XCTestCase {
     }
 
     static func run(_ c: GoldenCase) -> Outcome {
-        guard c.kind == "function" else { return .notImplemented("\(c.kind) cases") }
+        do {
+            switch c.kind {
+            case "function", "module": return try runCall(c)
+            case "optimizer": return try GoldenOptimizerRunner.run(c)
+            case "clip": return try GoldenOptimizerRunner.runClip(c)
+            default: return .notImplemented("\(c.kind) cases")
+            }
+        } catch let e as NotImplemented {
+            return .notImplemented(e.what)
+        } catch {
+            return .failed("error: \(error)")
+        }
+    }
+
+    private static func runCall(_ c: GoldenCase) throws -> Outcome {
         do {
             let inputs = c.inputs.mapValues { $0.clone() }
             for name in c.grads.keys { try inputs[name]?.requiresGrad(true) }
             var env: [String: PyValue] = [:]
             for (k, v) in inputs { env[k] = .tensor(v) }
+            var module: Module? = nil
+            if let text = c.module {
+                guard case .module(let m) = try PyEval(env: env, functions: GoldenOps.table).eval(try PyParser.parse(text)) else {
+                    return .failed("module text did not build a module")
+                }
+                try m.loadStateDict(c.params, strict: true)
+                m.eval()
+                env["m"] = .module(m)
+                module = m
+            }
+            let params = Dictionary(uniqueKeysWithValues: module?.namedParameters() ?? [])
             let expr = try PyParser.parse(c.call)
             let result = try PyEval(env: env, functions: GoldenOps.table).eval(expr)
             let outs = PyEval.flatten(result)
@@ -55,14 +80,10 @@ final class GoldenTests: XCTestCase {
             }
             if !c.grads.isEmpty { try backward(outs, c.upstream) }
             for (name, expected) in c.grads.sorted(by: { $0.key < $1.key }) {
-                let g = inputs[name]?.grad ?? Tensor.zeros(expected.shape)
+                let g = inputs[name]?.grad ?? params[name]?.grad ?? Tensor.zeros(expected.shape)
                 if let m = goldenMismatch(g, expected, atol: c.atol, rtol: c.rtol) { return .failed("grad \(name): \(m)") }
             }
             return .passed
-        } catch let e as NotImplemented {
-            return .notImplemented(e.what)
-        } catch {
-            return .failed("error: \(error)")
         }
     }
 

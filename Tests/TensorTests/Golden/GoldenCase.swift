@@ -13,6 +13,10 @@ struct GoldenCase {
     let grads: [String: Tensor]
     let atol: Double
     let rtol: Double
+    /// `module` cases: constructor text and state_dict; `optimizer`/`clip` cases: the raw JSON.
+    let module: String?
+    let params: [String: Tensor]
+    let json: [String: Any]
 
     /// The folder of golden files: $MRSH_TORCH_GOLDEN, else the project's copy.
     static func folder() -> URL {
@@ -51,11 +55,18 @@ struct GoldenCase {
             if let d = v as? [String: Any] { gs[k] = try GoldenCase.tensor(d, "\(name).grads.\(k)") }
         }
         grads = gs
+        module = c["module"] as? String
+        var ps: [String: Tensor] = [:]
+        for (k, v) in c["params"] as? [String: Any] ?? [:] {
+            if let d = v as? [String: Any] { ps[k] = try GoldenCase.tensor(d, "\(name).params.\(k)") }
+        }
+        params = ps
+        json = c
         atol = (c["atol"] as? NSNumber)?.doubleValue ?? 1e-5
         rtol = (c["rtol"] as? NSNumber)?.doubleValue ?? 1e-5
     }
 
-    private static func tensorList(_ v: Any?, _ what: String) throws -> [Tensor?] {
+    static func tensorList(_ v: Any?, _ what: String) throws -> [Tensor?] {
         if let d = v as? [String: Any] { return [try tensor(d, what)] }
         if let arr = v as? [Any] {
             return try arr.map { item -> Tensor? in

@@ -11,6 +11,7 @@ enum GoldenOps {
         for (k, v) in shapeOps { t[k] = v }
         for (k, v) in linalg { t[k] = v }
         for (k, v) in GoldenNN.table { t[k] = v }
+        for (k, v) in GoldenModules.table { t[k] = v }
         // Tensor methods share the torch.* function with `self` first.
         for (k, v) in t where k.hasPrefix("torch.") && !k.contains("linalg") {
             let m = "Tensor." + k.dropFirst("torch.".count)

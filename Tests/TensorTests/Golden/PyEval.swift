@@ -16,6 +16,10 @@ indirect enum PyValue {
     case path(String)
     /// A bound tensor method (`x.reshape`).
     case method(Tensor, String)
+    case dict([(String, PyValue)])
+    case module(Module)
+    case optimizer(Optimizer)
+    case lambda([String], PyExpr)
 }
 
 /// The op is not (yet) available in mrsh: counted as "not implemented" by the runner.
@@ -123,6 +127,12 @@ struct PyEval {
         case .str(let s): return .str(s)
         case .ellipsis: return .ellipsis
         case .tuple(let items): return .tuple(try items.map(eval))
+        case .dict(let pairs):
+            return .dict(try pairs.map { k, v in
+                guard case .str(let key) = try eval(k) else { throw NotImplemented(what: "non-string dict key") }
+                return (key, try eval(v))
+            })
+        case .lambda(let params, let body): return .lambda(params, body)
         case .list(let items): return .list(try items.map(eval))
         case .attr(let base, let name):
             switch try eval(base) {
@@ -140,12 +150,22 @@ struct PyEval {
             case .method(let t, let m):
                 name = "Tensor." + m
                 a.pos.insert(.tensor(t), at: 0)
+            case .module(let m):
+                return try GoldenModules.call(m, a)
+            case .lambda(let params, let body):
+                var inner = self
+                for (p, v) in zip(params, a.pos) { inner.env[p] = v }
+                return try inner.eval(body)
             default: throw NotImplemented(what: "call of a non-function")
             }
             guard let fn = functions[name] else { throw NotImplemented(what: name) }
             return try fn(a)
         case .subscr(let base, let items):
-            guard case .tensor(let t) = try eval(base) else { throw NotImplemented(what: "subscript of a non-tensor") }
+            let b = try eval(base)
+            if case .tuple(let xs) = b, items.count == 1, case .int(let i) = try eval(items[0]) {
+                return xs[i < 0 ? i + xs.count : i]
+            }
+            guard case .tensor(let t) = b else { throw NotImplemented(what: "subscript of a non-tensor") }
             return .tensor(try t.index(try items.map { try indexItem($0) }))
         case .slice:
             throw PyParseError(message: "slice outside a subscript")

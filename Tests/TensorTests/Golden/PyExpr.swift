@@ -14,6 +14,8 @@ indirect enum PyExpr {
     case unary(String, PyExpr)
     case tuple([PyExpr])
     case list([PyExpr])
+    case dict([(PyExpr, PyExpr)])
+    case lambda([String], PyExpr)
 }
 
 struct PyParseError: Error, CustomStringConvertible {
@@ -67,7 +69,7 @@ struct PyParser {
                 let rest3 = String(c[i..<min(i + 3, c.count)]), rest2 = String(c[i..<min(i + 2, c.count)])
                 if ops3.contains(rest3) { out.append(.op(rest3)); i += 3 }
                 else if ops2.contains(rest2) { out.append(.op(rest2)); i += 2 }
-                else if "()[],:.=+-*/@<>~&|%".contains(ch) { out.append(.op(String(ch))); i += 1 }
+                else if "()[]{},:.=+-*/@<>~&|%".contains(ch) { out.append(.op(String(ch))); i += 1 }
                 else { throw PyParseError(message: "unexpected character '\(ch)'") }
             }
         }
@@ -167,6 +169,15 @@ struct PyParser {
 
     private mutating func atom() throws -> PyExpr {
         switch next() {
+        case .name("lambda"):
+            var params: [String] = []
+            while case .name(let p) = peek {
+                pos += 1
+                params.append(p)
+                if !accept(",") { break }
+            }
+            try expect(":")
+            return .lambda(params, try expr())
         case .name(let n): return .name(n)
         case .int(let v): return .int(v)
         case .float(let v): return .float(v)
@@ -176,6 +187,15 @@ struct PyParser {
             let e = try tupleOrExpr(until: .op(")"))
             try expect(")")
             return e
+        case .op("{"):
+            var pairs: [(PyExpr, PyExpr)] = []
+            while !accept("}") {
+                let k = try expr()
+                try expect(":")
+                pairs.append((k, try expr()))
+                if !accept(",") { try expect("}"); break }
+            }
+            return .dict(pairs)
         case .op("["):
             var items: [PyExpr] = []
             while !accept("]") {
