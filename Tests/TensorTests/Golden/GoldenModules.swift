@@ -13,6 +13,29 @@ enum GoldenModules {
             .module(try LayerNorm(try a.ints(0, "normalized_shape") ?? [], eps: try a.double(1, "eps", 1e-5),
                                   elementwiseAffine: try a.bool(2, "elementwise_affine", true), bias: try a.bool(3, "bias", true)))
         },
+        "torch.nn.LSTM": { a in try rnn(a, .lstm) },
+        "torch.nn.GRU": { a in try rnn(a, .gru) },
+        "torch.nn.utils.rnn.pack_padded_sequence": { a in
+            let lengths = try a.tensor(1, "lengths").toIntArray().map(Int.init)
+            return .packed(try a.tensor(0, "input"), lengths, try a.bool(2, "batch_first", false))
+        },
+        "torch.nn.utils.rnn.pad_packed_sequence": { a in
+            guard case .packed(let data, let lengths, let producerBatchFirst)? = a.value(0, "sequence") else {
+                throw PyParseError(message: "pad_packed_sequence needs a packed sequence")
+            }
+            let batchFirst = try a.bool(1, "batch_first", false)
+            var x = producerBatchFirst == batchFirst ? data : try data.transpose(0, 1)
+            let timeDim = batchFirst ? 1 : 0
+            let total = try a.optInt(3, "total_length") ?? (lengths.max() ?? 0)
+            let have = x.shape[timeDim]
+            if total < have { x = try x.narrow(timeDim, 0, total) }
+            if total > have {
+                var pads = [Int](repeating: 0, count: 2 * (x.ndim - timeDim))
+                pads[pads.count - 1] = total - have
+                x = try x.pad(pads)
+            }
+            return .tuple([.tensor(x), .tensor(try Tensor(ints: lengths.map(Int64.init)))])
+        },
         "torch.nn.Conv1d": { a in try conv(a, dims: 1) },
         "torch.nn.Conv2d": { a in try conv(a, dims: 2) },
         "torch.optim.SGD": { a in
@@ -42,10 +65,39 @@ enum GoldenModules {
         },
     ]
 
-    /// `m(x)` for modules that take one tensor.
+    /// `m(x)` for modules that take one tensor; RNNs also take `(h0, c0)` / `h0` and packed input.
     static func call(_ m: Module, _ a: PyArgs) throws -> PyValue {
+        if let r = m as? RNN { return try callRNN(r, a) }
         guard a.pos.count == 1, a.kw.isEmpty else { throw NotImplemented(what: "\(m.typeName) call with these arguments") }
         return .tensor(try m.forward(try a.tensor(0, "input")))
+    }
+
+    static func rnn(_ a: PyArgs, _ mode: RNN.Mode) throws -> PyValue {
+        .module(try RNN(mode, inputSize: try a.int(0, "input_size"), hiddenSize: try a.int(1, "hidden_size"),
+                        numLayers: try a.int(2, "num_layers", 1), bias: try a.bool(3, "bias", true),
+                        batchFirst: try a.bool(4, "batch_first", false), dropout: try a.double(5, "dropout", 0),
+                        bidirectional: try a.bool(6, "bidirectional", false)))
+    }
+
+    static func callRNN(_ m: RNN, _ a: PyArgs) throws -> PyValue {
+        var x: Tensor, lengths: [Int]? = nil
+        switch a.value(0, "input") {
+        case .packed(let data, let l, let bf)?:
+            guard bf == m.batchFirst else { throw NotImplemented(what: "packed layout differing from the module's") }
+            (x, lengths) = (data, l)
+        case let v?: x = try PyEval.toTensor(v)
+        case nil: throw PyParseError(message: "missing input")
+        }
+        var h0: Tensor? = nil, c0: Tensor? = nil
+        switch a.value(1, "hx") {
+        case .tuple(let hc)?: (h0, c0) = (try PyEval.toTensor(hc[0]), try PyEval.toTensor(hc[1]))
+        case .tensor(let h)?: h0 = h
+        default: break
+        }
+        let r = try m.forward(x, h0: h0, c0: c0, lengths: lengths)
+        let out: PyValue = lengths.map { .packed(r.output, $0, m.batchFirst) } ?? .tensor(r.output)
+        if let c = r.c { return .tuple([out, .tuple([.tensor(r.h), .tensor(c)])]) }
+        return .tuple([out, .tensor(r.h)])
     }
 
     static func conv(_ a: PyArgs, dims: Int) throws -> PyValue {
