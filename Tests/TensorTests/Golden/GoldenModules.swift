@@ -13,6 +13,26 @@ enum GoldenModules {
             .module(try LayerNorm(try a.ints(0, "normalized_shape") ?? [], eps: try a.double(1, "eps", 1e-5),
                                   elementwiseAffine: try a.bool(2, "elementwise_affine", true), bias: try a.bool(3, "bias", true)))
         },
+        "torch.nn.MultiheadAttention": { a in
+            .module(try MultiheadAttention(try a.int(0, "embed_dim"), try a.int(1, "num_heads"), dropout: try a.double(2, "dropout", 0),
+                                           bias: try a.bool(3, "bias", true), kdim: try a.optInt(6, "kdim"), vdim: try a.optInt(7, "vdim"),
+                                           batchFirst: try a.bool(8, "batch_first", false)))
+        },
+        "torch.nn.TransformerEncoderLayer": { a in
+            .module(try TransformerEncoderLayer(dModel: try a.int(0, "d_model"), nhead: try a.int(1, "nhead"),
+                                                dimFeedforward: try a.int(2, "dim_feedforward", 2048), dropout: try a.double(3, "dropout", 0.1),
+                                                activation: try a.string(4, "activation", "relu"), layerNormEps: try a.double(5, "layer_norm_eps", 1e-5),
+                                                batchFirst: try a.bool(6, "batch_first", false), normFirst: try a.bool(7, "norm_first", false),
+                                                bias: try a.bool(8, "bias", true)))
+        },
+        "torch.nn.TransformerEncoder": { a in
+            guard case .module(let layer as TransformerEncoderLayer)? = a.value(0, "encoder_layer") else {
+                throw PyParseError(message: "TransformerEncoder needs an encoder layer")
+            }
+            var norm: Module? = nil
+            if case .module(let n)? = a.value(2, "norm") { norm = n }
+            return .module(try TransformerEncoder(layer, numLayers: try a.int(1, "num_layers"), norm: norm))
+        },
         "torch.nn.LSTM": { a in try rnn(a, .lstm) },
         "torch.nn.GRU": { a in try rnn(a, .gru) },
         "torch.nn.utils.rnn.pack_padded_sequence": { a in
@@ -68,6 +88,21 @@ enum GoldenModules {
     /// `m(x)` for modules that take one tensor; RNNs also take `(h0, c0)` / `h0` and packed input.
     static func call(_ m: Module, _ a: PyArgs) throws -> PyValue {
         if let r = m as? RNN { return try callRNN(r, a) }
+        if let mha = m as? MultiheadAttention {
+            let r = try mha.forward(try a.tensor(0, "query"), try a.tensor(1, "key"), try a.tensor(2, "value"),
+                                    keyPaddingMask: try a.optTensor(3, "key_padding_mask"), needWeights: try a.bool(4, "need_weights", true),
+                                    attnMask: try a.optTensor(5, "attn_mask"), averageAttnWeights: try a.bool(6, "average_attn_weights", true),
+                                    isCausal: try a.bool(7, "is_causal", false))
+            return .tuple([.tensor(r.output), r.weights.map { .tensor($0) } ?? .none])
+        }
+        if let layer = m as? TransformerEncoderLayer {
+            return .tensor(try layer.forward(try a.tensor(0, "src"), srcMask: try a.optTensor(1, "src_mask"),
+                                             srcKeyPaddingMask: try a.optTensor(2, "src_key_padding_mask"), isCausal: try a.bool(3, "is_causal", false)))
+        }
+        if let enc = m as? TransformerEncoder {
+            return .tensor(try enc.forward(try a.tensor(0, "src"), mask: try a.optTensor(1, "mask"),
+                                           srcKeyPaddingMask: try a.optTensor(2, "src_key_padding_mask"), isCausal: try a.bool(3, "is_causal", false)))
+        }
         guard a.pos.count == 1, a.kw.isEmpty else { throw NotImplemented(what: "\(m.typeName) call with these arguments") }
         return .tensor(try m.forward(try a.tensor(0, "input")))
     }
