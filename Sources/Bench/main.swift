@@ -79,12 +79,59 @@ func benchAutograd() throws {
     print("\(pad("autograd chain of 10,000 adds", 34)) \(String(format: "%7.2f", t / Double(steps) * 1e6)) us/op (forward + backward)")
 }
 
+/// Median wall time in seconds of `reps` runs after one warm-up.
+func median(_ reps: Int, _ body: () throws -> Void) rethrows -> Double {
+    try body()
+    var ts: [Double] = []
+    for _ in 0..<reps {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        ts.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    return ts.sorted()[ts.count / 2]
+}
+
+/// Layer workloads of the layers issue against PyTorch's figures in shared/docs/workloads.md.
+func benchLayers() throws {
+    Tensor.manualSeed(2)
+    let lstm = try RNN(.lstm, inputSize: 256, hiddenSize: 256, numLayers: 2, bidirectional: true)
+    let x = try Tensor.randn([300, 32, 256]).requiresGrad(true)
+    let tLSTM = try median(3) {
+        let r = try lstm.forward(x, h0: nil)
+        try r.output.sum().backward()
+        lstm.zeroGrad()
+    }
+    report("BLSTM 2x256 [300,32,256] fwd+bwd", tLSTM, peer: 1.10)
+    let layer = try TransformerEncoderLayer(dModel: 256, nhead: 4, dimFeedforward: 1024, batchFirst: true).eval()
+    let xt = try Tensor.randn([16, 150, 256]).requiresGrad(true)
+    let tTrans = try median(5) {
+        try layer.forward(xt).sum().backward()
+        layer.zeroGrad()
+    }
+    report("TransformerEncoderLayer [16,150,256]", tTrans, peer: 0.129)
+    let logits = try Tensor.randn([150, 16, 50]).requiresGrad(true)
+    let targets = try Tensor.randint(1, 50, [16, 20])
+    let tCTC = try median(20) {
+        let loss = try Functional.ctcLoss(try logits.logSoftmax(dim: 2), targets, inputLengths: [Int](repeating: 150, count: 16),
+                                          targetLengths: [Int](repeating: 20, count: 16))
+        try loss.backward()
+        logits.grad = nil
+    }
+    report("ctc_loss [150,16,50] fwd+bwd", tCTC, peer: 0.0025)
+}
+
+func report(_ name: String, _ t: Double, peer: Double) {
+    print("\(pad(name, 34)) \(String(format: "%8.2f", t * 1e3)) ms   PyTorch \(String(format: "%8.2f", peer * 1e3)) ms   "
+        + "speed ratio \(String(format: "%.2f", peer / t))")
+}
+
 do {
     print("mrsh-bench (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
     try benchGemm(1024, 1024, 1024, reps: 10)
     try benchGemm(32, 512, 2048, reps: 200)
     try benchElementwise()
     try benchAutograd()
+    try benchLayers()
 } catch {
     FileHandle.standardError.write("mrsh-bench: \(error)\n".data(using: .utf8)!)
     exit(1)

@@ -32,6 +32,9 @@ enum Op {
     /// Per-sample CTC negative log-likelihood [N] of log-probs [T, N, C]; saved: d nll_n / d lp,
     /// computed with the forward-backward pass.
     case ctcLoss
+    /// One LSTM direction over all steps (output [T + 2, B, H]: outputs, h_n, c_n); saved:
+    /// W_hh and the activations of LSTMKernels.Saved.
+    case lstmLayer(reverse: Bool, lengths: [Int]?)
 
     var name: String {
         switch self {
@@ -44,6 +47,7 @@ enum Op {
         case .softmax: return "SoftmaxBackward0"
         case .logSoftmax: return "LogSoftmaxBackward0"
         case .ctcLoss: return "CtcLossBackward0"
+        case .lstmLayer: return "LstmBackward0"
         default:
             let s = String(describing: self)
             let base = s.prefix(while: { $0 != "(" })
@@ -132,6 +136,11 @@ func derivative(_ node: Node, _ g: Tensor) throws -> [Tensor?] {
     case .ctcLoss:
         let n = s[0].shape[1]
         return [try s[0].mul(try g.reshape([1, n, 1]))]
+    case .lstmLayer(let reverse, let lengths):
+        // BPTT through c_t = f c_{t-1} + i g, h_t = o tanh(c_t), gates = x W_ih^T + h_{t-1} W_hh^T + b.
+        let saved = LSTMKernels.Saved(gates: s[1], c: s[2], hPrev: s[3], cPrev: s[4])
+        let (dx, dw, dh, dc) = LSTMKernels.backward(g, saved: saved, whh: s[0], reverse: reverse, lengths: lengths)
+        return [dx, dw, dh, dc]
     }
 }
 

@@ -75,7 +75,7 @@ public final class RNN: Module {
             for d in 0..<dirs {
                 let k = l * dirs + d
                 let r = try runDirection(x, layer: l, reverse: d == 1, h0: try h0.select(dim: 0, index: k),
-                                         c0: try c0?.select(dim: 0, index: k), masks: masks)
+                                         c0: try c0?.select(dim: 0, index: k), masks: masks, lengths: lengths)
                 outs.append(r.output)
                 hOut.append(r.h)
                 if let c = r.c { cOut.append(c) }
@@ -114,7 +114,7 @@ public final class RNN: Module {
     }
 
     private func runDirection(_ x: Tensor, layer: Int, reverse: Bool, h0: Tensor, c0: Tensor?,
-                              masks: [Tensor]?) throws -> (output: Tensor, h: Tensor, c: Tensor?) {
+                              masks: [Tensor]?, lengths: [Int]?) throws -> (output: Tensor, h: Tensor, c: Tensor?) {
         let sfx = "_l\(layer)" + (reverse ? "_reverse" : "")
         guard let wih = parameter("weight_ih" + sfx), let whh = parameter("weight_hh" + sfx) else {
             throw TensorError(mode.rawValue, "missing weights for layer \(layer)")
@@ -125,6 +125,12 @@ public final class RNN: Module {
         var xproj = try x.matmul(try wih.t())
         if let bi = bih { xproj = try xproj.add(bi) }
         if mode == .lstm, let bh = bhh { xproj = try xproj.add(bh) }
+        if mode == .lstm, let c0 = c0 {
+            let (packed, saved) = LSTMKernels.forward(xproj: xproj, whh: whh, h0: h0, c0: c0, reverse: reverse, lengths: lengths)
+            let out = packed.recorded(.lstmLayer(reverse: reverse, lengths: lengths),
+                                      inputs: [xproj, whh, h0, c0], saved: [whh, saved.gates, saved.c, saved.hPrev, saved.cPrev])
+            return (try out.narrow(0, 0, t), try out.select(dim: 0, index: t), try out.select(dim: 0, index: t + 1))
+        }
         let whhT = try whh.t()
         var h = h0, c = c0
         var outputs = [Tensor?](repeating: nil, count: t)
