@@ -125,6 +125,20 @@ func report(_ name: String, _ t: Double, peer: Double) {
         + "speed ratio \(String(format: "%.2f", peer / t))")
 }
 
+if CommandLine.arguments.contains("--lstm-only") {
+    Tensor.manualSeed(2)
+    let lstm = try RNN(.lstm, inputSize: 256, hiddenSize: 256, numLayers: 2, bidirectional: true)
+    let x = try Tensor.randn([300, 32, 256]).requiresGrad(true)
+    let tf = try median(3) { _ = try noGrad { try lstm.forward(x, h0: nil) } }
+    print("BLSTM forward only (no grad)", tf * 1e3, "ms")
+    for _ in 0..<3 {
+        let r = try lstm.forward(x, h0: nil)
+        try r.output.sum().backward()
+        lstm.zeroGrad()
+    }
+    exit(0)
+}
+
 do {
     print("mrsh-bench (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
     try benchGemm(1024, 1024, 1024, reps: 10)

@@ -116,6 +116,23 @@ final class GradCheckTests: XCTestCase {
         }
     }
 
+    func testFusedLSTMAndCTC() throws {
+        Tensor.manualSeed(33)
+        let lstm = try RNN(.lstm, inputSize: 3, hiddenSize: 4, numLayers: 1, bidirectional: true)
+        let whh = try XCTUnwrap(lstm.parameter("weight_hh_l0_reverse"))
+        // Finite differences through the fused kernel w.r.t. input, initial state and W_hh,
+        // with a variable-length batch (masked steps).
+        try gradCheck("lstm fused", [try seeded([5, 2, 3], seed: 34), try seeded([2, 2, 4], seed: 35), try seeded([2, 2, 4], seed: 36), whh]) { v in
+            let r = try lstm.forward(v[0], h0: v[1], c0: v[2], lengths: [5, 3])
+            return try Tensor.cat([try r.output.reshape([-1]), try r.h.reshape([-1]), try r.c!.reshape([-1])])
+        }
+        let logits = try seeded([6, 2, 4], seed: 37)
+        let targets = try Tensor(ints: [1, 2, 2, 3, 0, 0], shape: [2, 3])
+        try gradCheck("ctc", [logits], eps: 1e-2, tol: 3e-2) {
+            try Functional.ctcLoss(try $0[0].logSoftmax(dim: 2), targets, inputLengths: [6, 5], targetLengths: [3, 1], reduction: .sum)
+        }
+    }
+
     func testLinalg() throws {
         let a = try seeded([2, 3, 4], seed: 13), b = try seeded([4, 5], seed: 14)
         try gradCheck("matmul 3d x 2d", [a, b]) { try $0[0].matmul($0[1]) }

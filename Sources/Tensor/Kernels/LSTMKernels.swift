@@ -39,13 +39,16 @@ enum LSTMKernels {
                     (cOut + s * h).update(from: cr, count: h)
                     continue
                 }
+                // Separate contiguous loops so each one vectorizes.
+                for j in 0..<(2 * h) { gr[j] = FastMath.sigmoid(gr[j]) }
+                let gp = gr + 2 * h, op = gr + 3 * h
+                for j in 0..<h { gp[j] = FastMath.tanh(gp[j]) }
+                for j in 0..<h { op[j] = FastMath.sigmoid(op[j]) }
+                let fp = gr + h
                 for j in 0..<h {
-                    let ig = FastMath.sigmoid(gr[j]), fg = FastMath.sigmoid(gr[h + j])
-                    let gg = FastMath.tanh(gr[2 * h + j]), og = FastMath.sigmoid(gr[3 * h + j])
-                    gr[j] = ig; gr[h + j] = fg; gr[2 * h + j] = gg; gr[3 * h + j] = og
-                    let cn = fg * cr[j] + ig * gg
+                    let cn = fp[j] * cr[j] + gr[j] * gp[j]
                     cr[j] = cn
-                    hr[j] = og * FastMath.tanh(cn)
+                    hr[j] = op[j] * FastMath.tanh(cn)
                 }
                 (cOut + s * h).update(from: cr, count: h)
                 (o + s * h).update(from: hr, count: h)
