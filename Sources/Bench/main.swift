@@ -125,6 +125,16 @@ func report(_ name: String, _ t: Double, peer: Double) {
         + "speed ratio \(String(format: "%.2f", peer / t))")
 }
 
+if CommandLine.arguments.contains("--transformer-only") {
+    let layer = try TransformerEncoderLayer(dModel: 256, nhead: 4, dimFeedforward: 1024, batchFirst: true).eval()
+    let xt = try Tensor.randn([16, 150, 256]).requiresGrad(true)
+    for _ in 0..<10 {
+        try layer.forward(xt).sum().backward()
+        layer.zeroGrad()
+    }
+    exit(0)
+}
+
 if CommandLine.arguments.contains("--lstm-only") {
     Tensor.manualSeed(2)
     let lstm = try RNN(.lstm, inputSize: 256, hiddenSize: 256, numLayers: 2, bidirectional: true)
