@@ -1,2 +1,162 @@
+// mrsh-bench: throughput of the tensor core against its peers on this machine (issue 2, section 3).
+// Prints figures only; nothing here is asserted. Run through scripts/bench (release build).
+import CBLAS
+import Foundation
 import Tensor
-print("bench")
+
+/// Best wall time in seconds of `reps` runs of `body` after one warm-up.
+func best(_ reps: Int, _ body: () throws -> Void) rethrows -> Double {
+    try body()
+    var t = Double.infinity
+    for _ in 0..<reps {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        t = min(t, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    return t
+}
+
+func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+
+func benchGemm(_ m: Int, _ k: Int, _ n: Int, reps: Int) throws {
+    Tensor.manualSeed(0)
+    let a = Tensor.randn([m, k]), b = Tensor.randn([k, n])
+    let flops = 2.0 * Double(m * n * k)
+    let tMrsh = try best(reps) { _ = try a.matmul(b) }
+    let c = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
+    defer { c.deallocate() }
+    let pa = a.toFloatArray(), pb = b.toFloatArray()
+    let tBlas = best(reps) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
+                    pa, Int32(k), pb, Int32(n), 0, c, Int32(n))
+    }
+    let gm = flops / tMrsh / 1e9, gb = flops / tBlas / 1e9
+    print("\(pad("sgemm [\(m)x\(k)]x[\(k)x\(n)]", 34)) mrsh \(String(format: "%7.1f", gm)) GFLOP/s   "
+        + "cblas \(String(format: "%7.1f", gb)) GFLOP/s   ratio \(String(format: "%.2f", gm / gb))")
+}
+
+func benchElementwise() throws {
+    let n = 16 << 20
+    Tensor.manualSeed(1)
+    let x = Tensor.randn([n]), y = Tensor.randn([n])
+    let src = UnsafeMutableRawPointer.allocate(byteCount: n * 4, alignment: 64)
+    let dst = UnsafeMutableRawPointer.allocate(byteCount: n * 4, alignment: 64)
+    defer { src.deallocate(); dst.deallocate() }
+    memset(src, 1, n * 4)
+    memset(dst, 0, n * 4)
+    var sink: UInt8 = 0
+    let tCopy = best(5) {
+        memcpy(dst, src, n * 4)
+        sink &+= dst.load(fromByteOffset: (n * 4) / 2, as: UInt8.self)
+    }
+    if sink == 255 { print("") }
+    let copyGBs = Double(2 * n * 4) / tCopy / 1e9
+    print("\(pad("memcpy 64 MB", 34)) \(String(format: "%7.1f", copyGBs)) GB/s (read + write)")
+    let cases: [(String, Int, () throws -> Void)] = [
+        ("add 16M floats", 3, { _ = try x.add(y) }),
+        ("mul 16M floats", 3, { _ = try x.mul(y) }),
+        ("tanh 16M floats", 2, { _ = x.tanh() }),
+        ("sum 16M floats", 1, { _ = try x.sum() }),
+    ]
+    for (name, arrays, body) in cases {
+        let t = try best(5, body)
+        let gbs = Double(arrays * n * 4) / t / 1e9
+        print("\(pad(name, 34)) \(String(format: "%7.1f", gbs)) GB/s   \(String(format: "%6.2f", t * 1e3)) ms   "
+            + "vs memcpy \(String(format: "%.2f", gbs / copyGBs))")
+    }
+}
+
+func benchAutograd() throws {
+    let steps = 10_000
+    let one = Tensor.ones([1])
+    let x = try Tensor([0]).requiresGrad(true)
+    let t = try best(5) {
+        var y = x
+        for _ in 0..<steps { y = try y.add(one) }
+        try y.backward()
+        x.grad = nil
+    }
+    print("\(pad("autograd chain of 10,000 adds", 34)) \(String(format: "%7.2f", t / Double(steps) * 1e6)) us/op (forward + backward)")
+}
+
+/// Median wall time in seconds of `reps` runs after one warm-up.
+func median(_ reps: Int, _ body: () throws -> Void) rethrows -> Double {
+    try body()
+    var ts: [Double] = []
+    for _ in 0..<reps {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        ts.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    return ts.sorted()[ts.count / 2]
+}
+
+/// Layer workloads of the layers issue against PyTorch's figures in shared/docs/workloads.md.
+func benchLayers() throws {
+    Tensor.manualSeed(2)
+    let lstm = try RNN(.lstm, inputSize: 256, hiddenSize: 256, numLayers: 2, bidirectional: true)
+    let x = try Tensor.randn([300, 32, 256]).requiresGrad(true)
+    let tLSTM = try median(3) {
+        let r = try lstm.forward(x, h0: nil)
+        try r.output.sum().backward()
+        lstm.zeroGrad()
+    }
+    report("BLSTM 2x256 [300,32,256] fwd+bwd", tLSTM, peer: 1.10)
+    let layer = try TransformerEncoderLayer(dModel: 256, nhead: 4, dimFeedforward: 1024, batchFirst: true).eval()
+    let xt = try Tensor.randn([16, 150, 256]).requiresGrad(true)
+    let tTrans = try median(5) {
+        try layer.forward(xt).sum().backward()
+        layer.zeroGrad()
+    }
+    report("TransformerEncoderLayer [16,150,256]", tTrans, peer: 0.129)
+    let logits = try Tensor.randn([150, 16, 50]).requiresGrad(true)
+    let targets = try Tensor.randint(1, 50, [16, 20])
+    let tCTC = try median(20) {
+        let loss = try Functional.ctcLoss(try logits.logSoftmax(dim: 2), targets, inputLengths: [Int](repeating: 150, count: 16),
+                                          targetLengths: [Int](repeating: 20, count: 16))
+        try loss.backward()
+        logits.grad = nil
+    }
+    report("ctc_loss [150,16,50] fwd+bwd", tCTC, peer: 0.0025)
+}
+
+func report(_ name: String, _ t: Double, peer: Double) {
+    print("\(pad(name, 34)) \(String(format: "%8.2f", t * 1e3)) ms   PyTorch \(String(format: "%8.2f", peer * 1e3)) ms   "
+        + "speed ratio \(String(format: "%.2f", peer / t))")
+}
+
+if CommandLine.arguments.contains("--transformer-only") {
+    let layer = try TransformerEncoderLayer(dModel: 256, nhead: 4, dimFeedforward: 1024, batchFirst: true).eval()
+    let xt = try Tensor.randn([16, 150, 256]).requiresGrad(true)
+    for _ in 0..<10 {
+        try layer.forward(xt).sum().backward()
+        layer.zeroGrad()
+    }
+    exit(0)
+}
+
+if CommandLine.arguments.contains("--lstm-only") {
+    Tensor.manualSeed(2)
+    let lstm = try RNN(.lstm, inputSize: 256, hiddenSize: 256, numLayers: 2, bidirectional: true)
+    let x = try Tensor.randn([300, 32, 256]).requiresGrad(true)
+    let tf = try median(3) { _ = try noGrad { try lstm.forward(x, h0: nil) } }
+    print("BLSTM forward only (no grad)", tf * 1e3, "ms")
+    for _ in 0..<3 {
+        let r = try lstm.forward(x, h0: nil)
+        try r.output.sum().backward()
+        lstm.zeroGrad()
+    }
+    exit(0)
+}
+
+do {
+    print("mrsh-bench (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
+    try benchGemm(1024, 1024, 1024, reps: 10)
+    try benchGemm(32, 512, 2048, reps: 200)
+    try benchElementwise()
+    try benchAutograd()
+    try benchLayers()
+} catch {
+    FileHandle.standardError.write("mrsh-bench: \(error)\n".data(using: .utf8)!)
+    exit(1)
+}

@@ -1,0 +1,162 @@
+import Foundation
+
+/// The primitive ops autograd records, and every derivative rule in one switch.
+///
+/// Composite ops (mean, var, logsumexp, repeat, stack, einsum, ...) are built from these
+/// primitives and need no rule of their own. Broadcasting is undone by `sumTo(inputShape)`.
+enum Op {
+    case identity
+    case add(alpha: Float)
+    case mul, div, pow, maximum, minimum
+    case whereSelect
+    case unary(UnaryKind)
+    case sum(dims: [Int], keepdim: Bool)
+    /// amax/amin: the gradient is spread evenly over tied extremes.
+    case extremum(dims: [Int], keepdim: Bool)
+    case reshape
+    case permute([Int])
+    case expand
+    case slice(dim: Int, start: Int, step: Int)
+    case cat(dim: Int)
+    case flip([Int])
+    case pad([Int])
+    case gather(dim: Int)
+    case indexSelect(dim: Int, paddingIdx: Int?)
+    /// Advanced indexing: output element i reads flat element offsets[i] of the dense input.
+    case take
+    /// Matrix product of two >= 2-d tensors with broadcast batch dims.
+    case matmul
+    /// softmax / log_softmax along `dim` (saved: the output).
+    case softmax(dim: Int)
+    case logSoftmax(dim: Int)
+    /// Per-sample CTC negative log-likelihood [N] of log-probs [T, N, C]; saved: d nll_n / d lp,
+    /// computed with the forward-backward pass.
+    case ctcLoss
+    /// One LSTM direction over all steps (output [T + 2, B, H]: outputs, h_n, c_n); saved:
+    /// W_hh and the activations of LSTMKernels.Saved.
+    case lstmLayer(reverse: Bool, lengths: [Int]?)
+
+    var name: String {
+        switch self {
+        case .identity: return "CloneBackward0"
+        case .add(let a): return a < 0 ? "SubBackward0" : "AddBackward0"
+        case .unary(let k): return "\(k.name)Backward0"
+        case .extremum: return "AmaxBackward0"
+        case .whereSelect: return "WhereBackward0"
+        case .indexSelect: return "IndexSelectBackward0"
+        case .softmax: return "SoftmaxBackward0"
+        case .logSoftmax: return "LogSoftmaxBackward0"
+        case .ctcLoss: return "CtcLossBackward0"
+        case .lstmLayer: return "LstmBackward0"
+        default:
+            let s = String(describing: self)
+            let base = s.prefix(while: { $0 != "(" })
+            return base.prefix(1).uppercased() + base.dropFirst() + "Backward0"
+        }
+    }
+}
+
+/// Gradients of a node's inputs given the gradient `g` of its output (nil: input gets none).
+func derivative(_ node: Node, _ g: Tensor) throws -> [Tensor?] {
+    let s = try node.savedTensors()
+    let shapes = node.inputShapes
+    switch node.op {
+    case .identity:
+        return [g]
+    case .add(let alpha):
+        let gb = alpha == 1 ? g : try g.mul(Double(alpha))
+        return [try g.sumTo(shapes[0]), try gb.sumTo(shapes[1])]
+    case .mul:
+        return [try g.mul(s[1]).sumTo(shapes[0]), try g.mul(s[0]).sumTo(shapes[1])]
+    case .div:
+        let ga = try g.div(s[1])
+        let gb = try ga.mul(s[0]).div(s[1]).neg()
+        return [try ga.sumTo(shapes[0]), try gb.sumTo(shapes[1])]
+    case .pow:
+        return try powDerivative(s[0], s[1], s[2], g, shapes)
+    case .maximum, .minimum:
+        let (a, b) = (s[0], s[1])
+        let isMax: Bool
+        if case .maximum = node.op { isMax = true } else { isMax = false }
+        let wa = BinaryKernels.float(a, b, g.shape) { x, y in x == y ? 0.5 : ((x > y) == isMax ? 1 : 0) }
+        return [try g.mul(wa).sumTo(shapes[0]), try g.mul(try Tensor.scalar(1).sub(wa)).sumTo(shapes[1])]
+    case .whereSelect:
+        let zero = Tensor.scalar(0)
+        return [try Tensor.where(s[0], g, zero).sumTo(shapes[0]), try Tensor.where(s[0], zero, g).sumTo(shapes[1])]
+    case .unary(let kind):
+        let (x, y, gd) = (s[0].dense(), s[1].dense(), g.dense())
+        let dx = Tensor(uninitializedShape: x.shape, dtype: .float32)
+        UnaryKernels.backward(kind, x.floatBase, y.floatBase, gd.floatBase, dx.floatBase, x.numel)
+        return [dx]
+    case .sum(let dims, let keepdim):
+        return [try g.unsqueezing(dims, keepdim: keepdim).expand(shapes[0]).contiguous()]
+    case .extremum(let dims, let keepdim):
+        let (x, y) = (s[0], s[1].unsqueezing(dims, keepdim: keepdim))
+        let mask = try x.eq(y).to(.float32)
+        let count = try mask.sum(dims: dims, keepdim: true)
+        return [try g.unsqueezing(dims, keepdim: keepdim).div(count).mul(mask)]
+    case .reshape:
+        return [try g.reshape(shapes[0])]
+    case .permute(let dims):
+        var inverse = [Int](repeating: 0, count: dims.count)
+        for (i, d) in dims.enumerated() { inverse[d] = i }
+        return [try g.permute(inverse)]
+    case .expand:
+        return [try g.sumTo(shapes[0])]
+    case .slice(let dim, let start, let step):
+        let out = Tensor.zeros(shapes[0])
+        let region = try out.sliceView(dim: dim, start: start, step: step, count: g.shape[dim])
+        copyElements(from: g, to: region)
+        return [out]
+    case .cat(let dim):
+        var start = 0
+        return try shapes.map { sh in
+            defer { start += sh[dim] }
+            return try g.narrow(dim, start, sh[dim])
+        }
+    case .flip(let dims):
+        return [try g.flip(dims)]
+    case .pad(let pads):
+        return [try g.pad(pads.map { -$0 })]
+    case .gather(let dim):
+        return [try Tensor.zeros(shapes[0]).scatterAddInPlace(dim: dim, index: s[0], source: g)]
+    case .indexSelect(let dim, let paddingIdx):
+        return [try indexAdd(shape: shapes[0], dim: dim, index: s[0], source: g, skip: paddingIdx)]
+    case .take:
+        return [takeBackward(shape: shapes[0], offsets: s[0], g: g)]
+    case .matmul:
+        return try matmulDerivative(s[0], s[1], g)
+    case .softmax(let dim):
+        // dx = y * (g - sum(g * y))
+        let y = s[0]
+        return [try y.mul(try g.sub(try g.mul(y).sum(dims: [dim], keepdim: true)))]
+    case .logSoftmax(let dim):
+        // dx = g - exp(y) * sum(g)
+        return [try g.sub(try s[0].exp().mul(try g.sum(dims: [dim], keepdim: true)))]
+    case .ctcLoss:
+        let n = s[0].shape[1]
+        return [try s[0].mul(try g.reshape([1, n, 1]))]
+    case .lstmLayer(let reverse, let lengths):
+        // BPTT through c_t = f c_{t-1} + i g, h_t = o tanh(c_t), gates = x W_ih^T + h_{t-1} W_hh^T + b.
+        let saved = LSTMKernels.Saved(gates: s[1], c: s[2], hPrev: s[3], cPrev: s[4])
+        let (dx, dw, dh, dc) = LSTMKernels.backward(g, saved: saved, whh: s[0], reverse: reverse, lengths: lengths)
+        return [dx, dw, dh, dc]
+    }
+}
+
+/// d(a^b)/da = b a^(b-1) (0 where b == 0); d(a^b)/db = a^b log(a) (0 where a == 0 and b >= 0).
+private func powDerivative(_ a: Tensor, _ b: Tensor, _ y: Tensor, _ g: Tensor, _ shapes: [[Int]]) throws -> [Tensor?] {
+    let da = BinaryKernels.float(a, b, g.shape) { x, e in e == 0 ? 0 : e * powf(x, e - 1) }
+    let logA = BinaryKernels.float(a, b, g.shape) { x, e in x == 0 && e >= 0 ? 0 : logf(x) }
+    let ga = try g.mul(da).sumTo(shapes[0])
+    let gb = b.requiresGrad ? try g.mul(y).mul(logA).sumTo(shapes[1]) : nil
+    return [ga, gb]
+}
+
+/// Gradients of C = A B for A [.., M, K], B [.., K, N]: dA = dC B^T, dB = A^T dC, summed over
+/// broadcast batch dims. Transposes are views handed to sgemm as transposes.
+private func matmulDerivative(_ a: Tensor, _ b: Tensor, _ g: Tensor) throws -> [Tensor?] {
+    let ga = a.requiresGrad ? try Linalg.batched(g, try b.transpose(-1, -2)).sumTo(a.shape) : nil
+    let gb = b.requiresGrad ? try Linalg.batched(try a.transpose(-1, -2), g).sumTo(b.shape) : nil
+    return [ga, gb]
+}

@@ -1,0 +1,41 @@
+/// Dense layers and normalization as `torch.nn.functional`: linear, layer_norm, dropout.
+public enum Functional {
+    /// y = x W^T + b for x [..., in], W [out, in], b [out] (`F.linear`); W^T is a view that
+    /// sgemm reads transposed.
+    public static func linear(_ x: Tensor, _ weight: Tensor, _ bias: Tensor? = nil) throws -> Tensor {
+        guard weight.ndim == 2 || weight.ndim == 1 else {
+            throw TensorError("linear", "weight must be 1-D or 2-D, got \(fmt(weight.shape))")
+        }
+        let y = try x.matmul(try weight.t())
+        return try bias.map { try y.add($0) } ?? y
+    }
+
+    /// (x - mean) / sqrt(var + eps) * weight + bias over the trailing `normalizedShape` dims
+    /// (biased variance, `F.layer_norm`).
+    public static func layerNorm(_ x: Tensor, _ normalizedShape: [Int], weight: Tensor? = nil, bias: Tensor? = nil,
+                                 eps: Double = 1e-5) throws -> Tensor {
+        let k = normalizedShape.count
+        guard k <= x.ndim, Array(x.shape.suffix(k)) == normalizedShape else {
+            throw TensorError("layer_norm", "Given normalized_shape=\(fmt(normalizedShape)), expected input with shape [*, \(normalizedShape.map(String.init).joined(separator: ", "))], but got input of size \(fmt(x.shape))")
+        }
+        let dims = Array((x.ndim - k)..<x.ndim)
+        let mu = try x.mean(dims: dims, keepdim: true)
+        let centered = try x.sub(mu)
+        let variance = try centered.mul(centered).mean(dims: dims, keepdim: true)
+        var y = try centered.mul(try variance.add(eps).rsqrt())
+        if let w = weight { y = try y.mul(w) }
+        if let b = bias { y = try y.add(b) }
+        return y
+    }
+
+    /// Zeroes elements with probability `p` and scales the rest by 1/(1-p) when training;
+    /// identity otherwise (`F.dropout`).
+    public static func dropout(_ x: Tensor, p: Double = 0.5, training: Bool = true,
+                               generator: Generator = .default) throws -> Tensor {
+        guard p >= 0 && p <= 1 else { throw TensorError("dropout", "dropout probability has to be between 0 and 1, but got \(p)") }
+        if !training || p == 0 { return x }
+        if p == 1 { return try x.mul(0) }
+        let keep = try Tensor.rand(x.shape, generator: generator).ge(.scalar(p)).to(.float32)
+        return try x.mul(try keep.mul(1 / (1 - p)))
+    }
+}

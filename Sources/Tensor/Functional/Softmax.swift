@@ -1,0 +1,61 @@
+import Foundation
+
+/// softmax and log_softmax along one dim (fused, numerically stable: the row maximum is
+/// subtracted first), as `torch.nn.functional.softmax/log_softmax`.
+extension Tensor {
+    /// exp(x - max) / sum(exp(x - max)) along `dim`.
+    public func softmax(dim: Int) throws -> Tensor { try softmaxImpl(dim, log: false) }
+
+    /// x - max - log(sum(exp(x - max))) along `dim`.
+    public func logSoftmax(dim: Int) throws -> Tensor { try softmaxImpl(dim, log: true) }
+
+    private func softmaxImpl(_ dim: Int, log: Bool) throws -> Tensor {
+        let op = log ? "log_softmax" : "softmax"
+        let d = try normalizeDim(dim, ndim, op: op)
+        let x = to(.float32)
+        if numel == 0 { return x.clone() }
+        let last = Swift.max(ndim - 1, 0)
+        // Rows along `dim` made contiguous (a no-op for the last dim of a contiguous tensor).
+        var order = Array(0..<ndim)
+        if ndim > 0 { order.remove(at: d); order.append(d) }
+        let src = ndim == 0 ? x : x.permuteView(order).dense()
+        let r = ndim == 0 ? 1 : shape[d]
+        let rows = numel / r
+        let out = Tensor(uninitializedShape: src.shape, dtype: .float32)
+        let (ip, opp) = (src.floatBase, out.floatBase)
+        parallelRange(rows, minPerThread: Swift.max(1, 16384 / r)) { lo, hi in
+            for row in lo..<hi { Tensor.softmaxRow(ip + row * r, opp + row * r, r, log: log) }
+        }
+        var result = out
+        if ndim > 0 && d != last {
+            var inverse = [Int](repeating: 0, count: ndim)
+            for (i, o) in order.enumerated() { inverse[o] = i }
+            result = out.permuteView(inverse).dense()
+        }
+        let kind: Op = log ? .logSoftmax(dim: d) : .softmax(dim: d)
+        return result.recorded(kind, inputs: [x], saved: [result.alias()])
+    }
+
+    private static func softmaxRow(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, log: Bool) {
+        var m = -Float.infinity
+        for i in 0..<n {
+            if x[i].isNaN { m = .nan; break }
+            if x[i] > m { m = x[i] }
+        }
+        // All -inf: exp gives 0/0 = NaN, as PyTorch.
+        if m == -.infinity { m = 0 }
+        var sum: Float = 0
+        for i in 0..<n {
+            let e = FastMath.exp(x[i] - m)
+            y[i] = e
+            sum += e
+        }
+        if log {
+            let lse = logf(sum) + m
+            for i in 0..<n { y[i] = x[i] - lse }
+        } else {
+            let inv = 1 / sum
+            for i in 0..<n { y[i] *= inv }
+        }
+    }
+}

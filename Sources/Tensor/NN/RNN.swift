@@ -1,0 +1,178 @@
+/// Multi-layer, optionally bidirectional LSTM and GRU with PyTorch's parameter names
+/// (`weight_ih_l0`, `weight_hh_l0_reverse`, ...), gate order (LSTM i, f, g, o; GRU r, z, n),
+/// and variable-length batches (the equivalent of a packed sequence): steps past a sequence's
+/// length never change its state, their outputs are zero, and the reverse direction starts at
+/// each sequence's last valid frame. Input projections of all steps are one GEMM per layer.
+public final class RNN: Module {
+    public enum Mode: String { case lstm = "LSTM", gru = "GRU" }
+    public let mode: Mode
+    public let inputSize: Int, hiddenSize: Int, numLayers: Int, bidirectional: Bool, batchFirst: Bool, dropout: Double
+    public let bias: Bool
+
+    public init(_ mode: Mode, inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bias: Bool = true, batchFirst: Bool = false,
+                dropout: Double = 0, bidirectional: Bool = false) throws {
+        guard hiddenSize > 0, numLayers > 0 else { throw TensorError(mode.rawValue, "hidden_size and num_layers must be positive") }
+        self.mode = mode
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.numLayers = numLayers
+        self.bidirectional = bidirectional
+        self.batchFirst = batchFirst
+        self.dropout = dropout
+        self.bias = bias
+        super.init()
+        let gates = mode == .lstm ? 4 : 3
+        let bound = 1 / Double(hiddenSize).squareRoot()
+        for l in 0..<numLayers {
+            for d in 0..<(bidirectional ? 2 : 1) {
+                let sfx = "_l\(l)" + (d == 1 ? "_reverse" : "")
+                let inSize = l == 0 ? inputSize : hiddenSize * (bidirectional ? 2 : 1)
+                try registerParameter("weight_ih" + sfx, try initUniform([gates * hiddenSize, inSize], bound: bound))
+                try registerParameter("weight_hh" + sfx, try initUniform([gates * hiddenSize, hiddenSize], bound: bound))
+                if bias {
+                    try registerParameter("bias_ih" + sfx, try initUniform([gates * hiddenSize], bound: bound))
+                    try registerParameter("bias_hh" + sfx, try initUniform([gates * hiddenSize], bound: bound))
+                }
+            }
+        }
+    }
+
+    public override var typeName: String { mode.rawValue }
+
+    public override var extraRepr: String {
+        var s = "\(inputSize), \(hiddenSize)"
+        if numLayers != 1 { s += ", num_layers=\(numLayers)" }
+        if !bias { s += ", bias=False" }
+        if batchFirst { s += ", batch_first=True" }
+        if dropout != 0 { s += ", dropout=\(pyFloat(dropout))" }
+        if bidirectional { s += ", bidirectional=True" }
+        return s
+    }
+
+    /// Output of the last layer for every step, and the final states.
+    /// x: [T, B, in] ([B, T, in] if batchFirst; [T, in] unbatched); h0/c0: [layers*dirs, B, H].
+    /// `lengths` (one per batch entry) makes the batch variable-length.
+    public func forward(_ input: Tensor, h0: Tensor? = nil, c0: Tensor? = nil,
+                        lengths: [Int]? = nil) throws -> (output: Tensor, h: Tensor, c: Tensor?) {
+        let unbatched = input.ndim == 2
+        var x = unbatched ? try input.unsqueeze(1) : (batchFirst ? try input.transpose(0, 1) : input)
+        guard x.ndim == 3, x.shape[2] == inputSize else {
+            throw TensorError(mode.rawValue, "input must have shape [T, B, \(inputSize)] (or batch first / unbatched), got \(fmt(input.shape))")
+        }
+        let (t, b) = (x.shape[0], x.shape[1])
+        let dirs = bidirectional ? 2 : 1
+        if let l = lengths {
+            guard l.count == b, l.allSatisfy({ $0 >= 0 && $0 <= t }) else {
+                throw TensorError(mode.rawValue, "lengths \(l) do not fit a batch of \(b) sequences of at most \(t) steps")
+            }
+        }
+        let h0 = try initialState(h0, unbatched: unbatched, batch: b, what: "h0")
+        let c0 = mode == .lstm ? try initialState(c0, unbatched: unbatched, batch: b, what: "c0") : nil
+        let masks = try lengths.map { try stepMasks($0, steps: t) }
+        var hOut: [Tensor] = [], cOut: [Tensor] = []
+        for l in 0..<numLayers {
+            var outs: [Tensor] = []
+            for d in 0..<dirs {
+                let k = l * dirs + d
+                let r = try runDirection(x, layer: l, reverse: d == 1, h0: try h0.select(dim: 0, index: k),
+                                         c0: try c0?.select(dim: 0, index: k), masks: masks, lengths: lengths)
+                outs.append(r.output)
+                hOut.append(r.h)
+                if let c = r.c { cOut.append(c) }
+            }
+            x = dirs == 1 ? outs[0] : try Tensor.cat(outs, dim: 2)
+            if l < numLayers - 1 && dropout > 0 && training { x = try Functional.dropout(x, p: dropout, training: true) }
+        }
+        var out = x
+        var h = try Tensor.stack(hOut, dim: 0)
+        var c = mode == .lstm ? try Tensor.stack(cOut, dim: 0) : nil
+        if unbatched {
+            out = try out.squeeze([1])
+            h = try h.squeeze([1])
+            c = try c?.squeeze([1])
+        } else if batchFirst {
+            out = try out.transpose(0, 1)
+        }
+        return (out, h, c)
+    }
+
+    public override func forward(_ input: Tensor) throws -> Tensor { try forward(input, h0: nil).output }
+
+    private func initialState(_ s: Tensor?, unbatched: Bool, batch: Int, what: String) throws -> Tensor {
+        let expected = [numLayers * (bidirectional ? 2 : 1), batch, hiddenSize]
+        guard let s = s else { return Tensor.zeros(expected) }
+        let st = unbatched ? try s.unsqueeze(1) : s
+        guard st.shape == expected else {
+            throw TensorError(mode.rawValue, "Expected hidden size \(fmt(expected)) for \(what), got \(fmt(s.shape))")
+        }
+        return st
+    }
+
+    /// [T] bool masks [B, 1]: true where step t is inside the sequence.
+    private func stepMasks(_ lengths: [Int], steps: Int) throws -> [Tensor] {
+        try (0..<steps).map { t in try Tensor(bools: lengths.map { t < $0 }, shape: [lengths.count, 1]) }
+    }
+
+    private func runDirection(_ x: Tensor, layer: Int, reverse: Bool, h0: Tensor, c0: Tensor?,
+                              masks: [Tensor]?, lengths: [Int]?) throws -> (output: Tensor, h: Tensor, c: Tensor?) {
+        let sfx = "_l\(layer)" + (reverse ? "_reverse" : "")
+        guard let wih = parameter("weight_ih" + sfx), let whh = parameter("weight_hh" + sfx) else {
+            throw TensorError(mode.rawValue, "missing weights for layer \(layer)")
+        }
+        let (bih, bhh) = (parameter("bias_ih" + sfx), parameter("bias_hh" + sfx))
+        let t = x.shape[0]
+        // All input projections at once: [T, B, gates*H].
+        var xproj = try x.matmul(try wih.t())
+        if let bi = bih { xproj = try xproj.add(bi) }
+        if mode == .lstm, let bh = bhh { xproj = try xproj.add(bh) }
+        if mode == .lstm, let c0 = c0 {
+            let (packed, saved) = LSTMKernels.forward(xproj: xproj, whh: whh, h0: h0, c0: c0, reverse: reverse, lengths: lengths)
+            let out = packed.recorded(.lstmLayer(reverse: reverse, lengths: lengths),
+                                      inputs: [xproj, whh, h0, c0], saved: [whh, saved.gates, saved.c, saved.hPrev, saved.cPrev])
+            return (try out.narrow(0, 0, t), try out.select(dim: 0, index: t), try out.select(dim: 0, index: t + 1))
+        }
+        let whhT = try whh.t()
+        var h = h0, c = c0
+        var outputs = [Tensor?](repeating: nil, count: t)
+        let zeros = Tensor.zeros(h0.shape)
+        for step in 0..<t {
+            let i = reverse ? t - 1 - step : step
+            let xi = try xproj.select(dim: 0, index: i)
+            var (hNew, cNew): (Tensor, Tensor?)
+            if mode == .lstm, let cOld = c {
+                (hNew, cNew) = try lstmCell(xi, h, cOld, whhT)
+            } else {
+                hNew = try gruCell(xi, h, whhT, bhh)
+                cNew = nil
+            }
+            if let m = masks?[i] {
+                hNew = try Tensor.where(m, hNew, h)
+                if let cn = cNew, let cOld = c { cNew = try Tensor.where(m, cn, cOld) }
+                outputs[i] = try Tensor.where(m, hNew, zeros)
+            } else {
+                outputs[i] = hNew
+            }
+            h = hNew
+            c = cNew
+        }
+        return (try Tensor.stack(outputs.compactMap { $0 }, dim: 0), h, c)
+    }
+
+    private func lstmCell(_ xi: Tensor, _ h: Tensor, _ c: Tensor, _ whhT: Tensor) throws -> (Tensor, Tensor) {
+        let g = try xi.add(try h.matmul(whhT)).chunk(4, dim: 1)
+        let (i, f, gg, o) = (g[0].sigmoid(), g[1].sigmoid(), g[2].tanh(), g[3].sigmoid())
+        let cNew = try f.mul(c).add(try i.mul(gg))
+        return (try o.mul(cNew.tanh()), cNew)
+    }
+
+    private func gruCell(_ xi: Tensor, _ h: Tensor, _ whhT: Tensor, _ bhh: Tensor?) throws -> Tensor {
+        var hh = try h.matmul(whhT)
+        if let b = bhh { hh = try hh.add(b) }
+        let xg = try xi.chunk(3, dim: 1), hg = try hh.chunk(3, dim: 1)
+        let r = try xg[0].add(hg[0]).sigmoid()
+        let z = try xg[1].add(hg[1]).sigmoid()
+        let n = try xg[2].add(try r.mul(hg[2])).tanh()
+        // h' = (1 - z) n + z h = n + z (h - n)
+        return try n.add(try z.mul(try h.sub(n)))
+    }
+}

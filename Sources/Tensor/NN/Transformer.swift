@@ -1,0 +1,88 @@
+/// One Transformer encoder block (`nn.TransformerEncoderLayer`): self-attention and a
+/// feed-forward net, each with residual, dropout and LayerNorm (after, or before with `normFirst`).
+public final class TransformerEncoderLayer: Module {
+    public let dModel: Int, nhead: Int, dimFeedforward: Int, dropoutP: Double, activation: String
+    public let layerNormEps: Double, batchFirst: Bool, normFirst: Bool, bias: Bool
+
+    public init(dModel: Int, nhead: Int, dimFeedforward: Int = 2048, dropout: Double = 0.1, activation: String = "relu",
+                layerNormEps: Double = 1e-5, batchFirst: Bool = false, normFirst: Bool = false, bias: Bool = true) throws {
+        guard activation == "relu" || activation == "gelu" else {
+            throw TensorError("TransformerEncoderLayer", "activation should be relu/gelu, not \(activation)")
+        }
+        (self.dModel, self.nhead, self.dimFeedforward, self.dropoutP, self.activation) = (dModel, nhead, dimFeedforward, dropout, activation)
+        (self.layerNormEps, self.batchFirst, self.normFirst, self.bias) = (layerNormEps, batchFirst, normFirst, bias)
+        super.init()
+        try registerModule("self_attn", try MultiheadAttention(dModel, nhead, dropout: dropout, bias: bias, batchFirst: batchFirst))
+        try registerModule("linear1", try Linear(dModel, dimFeedforward, bias: bias))
+        try registerModule("dropout", try Dropout(dropout))
+        try registerModule("linear2", try Linear(dimFeedforward, dModel, bias: bias))
+        try registerModule("norm1", try LayerNorm([dModel], eps: layerNormEps, bias: bias))
+        try registerModule("norm2", try LayerNorm([dModel], eps: layerNormEps, bias: bias))
+        try registerModule("dropout1", try Dropout(dropout))
+        try registerModule("dropout2", try Dropout(dropout))
+    }
+
+    /// A new layer with the same configuration and copied values (PyTorch deep-copies the layer).
+    public func copy() throws -> TransformerEncoderLayer {
+        let c = try TransformerEncoderLayer(dModel: dModel, nhead: nhead, dimFeedforward: dimFeedforward, dropout: dropoutP,
+                                            activation: activation, layerNormEps: layerNormEps, batchFirst: batchFirst,
+                                            normFirst: normFirst, bias: bias)
+        try c.loadStateDict(Dictionary(uniqueKeysWithValues: stateDict()))
+        return c.train(training)
+    }
+
+    public func forward(_ src: Tensor, srcMask: Tensor? = nil, srcKeyPaddingMask: Tensor? = nil,
+                        isCausal: Bool = false) throws -> Tensor {
+        guard let attn = child("self_attn") as? MultiheadAttention, let n1 = child("norm1"), let n2 = child("norm2") else {
+            throw TensorError("TransformerEncoderLayer", "submodules are missing")
+        }
+        func sa(_ x: Tensor) throws -> Tensor {
+            let r = try attn.forward(x, x, x, keyPaddingMask: srcKeyPaddingMask, needWeights: false, attnMask: srcMask,
+                                     isCausal: isCausal)
+            return try child("dropout1")?.forward(r.output) ?? r.output
+        }
+        func ff(_ x: Tensor) throws -> Tensor {
+            guard let l1 = child("linear1"), let l2 = child("linear2"), let d = child("dropout"), let d2 = child("dropout2") else {
+                throw TensorError("TransformerEncoderLayer", "feed-forward submodules are missing")
+            }
+            let hidden = try l1(x)
+            let act = activation == "gelu" ? try hidden.gelu() : hidden.relu()
+            return try d2(try l2(try d(act)))
+        }
+        var x = src
+        if normFirst {
+            x = try x.add(try sa(try n1(x)))
+            x = try x.add(try ff(try n2(x)))
+        } else {
+            x = try n1(try x.add(try sa(x)))
+            x = try n2(try x.add(try ff(x)))
+        }
+        return x
+    }
+
+    public override func forward(_ x: Tensor) throws -> Tensor { try forward(x, srcMask: nil) }
+}
+
+/// A stack of encoder layers (children `layers.0`, `layers.1`, ...) and an optional final `norm`
+/// (`nn.TransformerEncoder`).
+public final class TransformerEncoder: Module {
+    public let numLayers: Int
+
+    public init(_ layer: TransformerEncoderLayer, numLayers: Int, norm: Module? = nil) throws {
+        self.numLayers = numLayers
+        super.init()
+        try registerModule("layers", try ModuleList(try (0..<numLayers).map { _ in try layer.copy() }))
+        try registerModule("norm", norm)
+    }
+
+    public func forward(_ src: Tensor, mask: Tensor? = nil, srcKeyPaddingMask: Tensor? = nil, isCausal: Bool = false) throws -> Tensor {
+        var x = src
+        for case let layer as TransformerEncoderLayer in child("layers")?.children() ?? [] {
+            x = try layer.forward(x, srcMask: mask, srcKeyPaddingMask: srcKeyPaddingMask, isCausal: isCausal)
+        }
+        if let n = child("norm") { x = try n(x) }
+        return x
+    }
+
+    public override func forward(_ x: Tensor) throws -> Tensor { try forward(x, mask: nil) }
+}

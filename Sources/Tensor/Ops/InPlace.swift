@@ -1,0 +1,102 @@
+/// In-place ops (`add_`, `mul_`, `copy_`, `zero_`, `fill_`, `x[idx] = v`, ...). They bump the
+/// storage version, so a tensor saved for backward and modified afterwards is detected.
+///
+/// Like PyTorch, an in-place op on a leaf that requires grad is refused while grad mode is on;
+/// in-place ops on tensors tracked by autograd are not supported (use the out-of-place form).
+extension Tensor {
+    @discardableResult
+    public func addInPlace(_ other: Tensor, alpha: Double = 1) throws -> Tensor {
+        try assign(try add(other, alpha: alpha), op: "add_", inputs: [other])
+    }
+    @discardableResult
+    public func subInPlace(_ other: Tensor, alpha: Double = 1) throws -> Tensor {
+        try assign(try sub(other, alpha: alpha), op: "sub_", inputs: [other])
+    }
+    @discardableResult
+    public func mulInPlace(_ other: Tensor) throws -> Tensor { try assign(try mul(other), op: "mul_", inputs: [other]) }
+    @discardableResult
+    public func divInPlace(_ other: Tensor) throws -> Tensor { try assign(try div(other), op: "div_", inputs: [other]) }
+    @discardableResult
+    public func mulInPlace(_ s: Double) throws -> Tensor { try mulInPlace(.scalar(s)) }
+    @discardableResult
+    public func addInPlace(_ s: Double) throws -> Tensor { try addInPlace(.scalar(s)) }
+    @discardableResult
+    public func clampInPlace(min: Double? = nil, max: Double? = nil) throws -> Tensor {
+        try assign(try clamp(min: min, max: max), op: "clamp_", inputs: [])
+    }
+
+    /// Copies `src` (broadcast to self's shape, converted to self's dtype) into self (`copy_`).
+    @discardableResult
+    public func copyFrom(_ src: Tensor) throws -> Tensor { try assign(src, op: "copy_", inputs: [src]) }
+
+    /// Sets every element to `value` (`fill_`).
+    @discardableResult
+    public func fill(_ value: Double) throws -> Tensor {
+        try assign(dtype == .float32 ? .scalar(value) : .scalar(Int(value), dtype: dtype), op: "fill_", inputs: [])
+    }
+
+    /// Sets every element to 0 (`zero_`).
+    @discardableResult
+    public func zero() throws -> Tensor { try fill(0) }
+
+    /// Writes `value` where `mask` is true (`masked_fill_`).
+    @discardableResult
+    public func maskedFillInPlace(_ mask: Tensor, _ value: Double) throws -> Tensor {
+        try assign(try maskedFill(mask, value), op: "masked_fill_", inputs: [])
+    }
+
+    /// `self[items] = value` with basic or advanced indices (`__setitem__`).
+    public func indexPut(_ items: [TensorIndex], _ value: Tensor) throws {
+        try checkInPlace(op: "index_put_", inputs: [value])
+        let basic = items.allSatisfy { if case .tensor = $0 { return false }; return true }
+        if basic {
+            let target = try noGrad { try index(items) }
+            guard target.storage === storage else { throw TensorError("index_put_", "index does not address self") }
+            try target.writeBroadcast(value, op: "index_put_")
+        } else {
+            let (shape, offsets) = try noGrad { try advancedOffsets(items, strides: strides) }
+            let v = try value.to(dtype).expand(shape).dense()
+            for i in 0..<offsets.count { copyElement(from: v, i, toStorageIndex: offsets[i]) }
+        }
+        storage.bumpVersion()
+    }
+
+    // MARK: Implementation
+
+    private func assign(_ result: Tensor, op: String, inputs: [Tensor]) throws -> Tensor {
+        try checkInPlace(op: op, inputs: inputs)
+        try writeBroadcast(result, op: op)
+        storage.bumpVersion()
+        return self
+    }
+
+    private func checkInPlace(op: String, inputs: [Tensor]) throws {
+        guard GradMode.isEnabled else { return }
+        if requiresGrad && isLeaf {
+            throw TensorError(op, "a leaf Variable that requires grad is being used in an in-place operation.")
+        }
+        if requiresGrad || inputs.contains(where: { $0.requiresGrad }) {
+            throw TensorError(op, "in-place operations on tensors that require grad are not supported; use the out-of-place form")
+        }
+    }
+
+    /// Writes `src` broadcast to self's shape through self's strides.
+    private func writeBroadcast(_ src: Tensor, op: String) throws {
+        let shape = try broadcastShapes(self.shape, src.shape, op: op)
+        guard shape == self.shape else {
+            throw TensorError(op, "output with shape \(fmt(self.shape)) doesn't match the broadcast shape \(fmt(shape))")
+        }
+        let s = Tensor(storage: src.storage, shape: self.shape, strides: broadcastStrides(src, to: self.shape),
+                       offset: src.offset, dtype: src.dtype)
+        copyElements(from: s, to: self)
+    }
+
+    private func copyElement(from v: Tensor, _ i: Int, toStorageIndex o: Int) {
+        switch dtype {
+        case .float32: floatBase[o] = v.floatBase[i]
+        case .int64: int64Base[o] = v.int64Base[i]
+        case .int32: int32Base[o] = v.int32Base[i]
+        case .bool: boolBase[o] = v.boolBase[i]
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Tensor
+import XCTest
+
+/// A user-style model registering children by assignment order, as `class Model(nn.Module)`.
+private final class TinyModel: Module {
+    override init() {
+        super.init()
+        try? registerModule("encoder", try? Sequential([try Linear(4, 8), Activation(.relu), try Linear(8, 3, bias: false)]))
+        try? registerModule("norm", try? LayerNorm([3]))
+        try? registerBuffer("scale", Tensor.scalar(2.0))
+    }
+
+    override func forward(_ x: Tensor) throws -> Tensor {
+        guard let enc = child("encoder"), let norm = child("norm") else { throw TensorError("TinyModel", "not built") }
+        return try norm(try enc(x)).mul(buffer("scale") ?? Tensor.scalar(1))
+    }
+}
+
+final class ModuleTests: XCTestCase {
+    func testStateDictKeysFollowPyTorchNaming() throws {
+        let m = TinyModel()
+        XCTAssertEqual(m.stateDict().map { $0.0 },
+                       ["scale", "encoder.0.weight", "encoder.0.bias", "encoder.2.weight", "norm.weight", "norm.bias"])
+        XCTAssertEqual(m.namedParameters().map { $0.0 },
+                       ["encoder.0.weight", "encoder.0.bias", "encoder.2.weight", "norm.weight", "norm.bias"])
+        XCTAssertTrue(m.parameters().allSatisfy { $0.requiresGrad && $0.isLeaf })
+    }
+
+    func testReprMatchesPyTorch() throws {
+        XCTAssertEqual(try Linear(40, 256).description, "Linear(in_features=40, out_features=256, bias=True)")
+        XCTAssertEqual(try LayerNorm([6], eps: 1e-5).description, "LayerNorm((6,), eps=1e-05, elementwise_affine=True)")
+        XCTAssertEqual(try Conv(4, 6, kernelSize: [3], padding: [1]).description, "Conv1d(4, 6, kernel_size=(3,), stride=(1,), padding=(1,))")
+        XCTAssertEqual(TinyModel().description, """
+            TinyModel(
+              (encoder): Sequential(
+                (0): Linear(in_features=4, out_features=8, bias=True)
+                (1): ReLU()
+                (2): Linear(in_features=8, out_features=3, bias=False)
+              )
+              (norm): LayerNorm((3,), eps=1e-05, elementwise_affine=True)
+            )
+            """)
+    }
+
+    func testLoadStateDictCopiesAndReportsKeys() throws {
+        Tensor.manualSeed(3)
+        let a = TinyModel(), b = TinyModel()
+        let sd = Dictionary(uniqueKeysWithValues: a.stateDict())
+        try b.loadStateDict(sd)
+        let x = Tensor.randn([2, 4])
+        XCTAssertEqual(try a(x).toFloatArray(), try b(x).toFloatArray())
+        var broken = sd
+        broken["norm.weight"] = nil
+        broken["extra"] = Tensor.zeros([1])
+        XCTAssertThrowsError(try b.loadStateDict(broken)) {
+            XCTAssertTrue("\($0)".contains("Missing key(s) in state_dict: \"norm.weight\""), "\($0)")
+            XCTAssertTrue("\($0)".contains("Unexpected key(s) in state_dict: \"extra\""), "\($0)")
+        }
+        let r = try b.loadStateDict(broken, strict: false)
+        XCTAssertEqual(r.missingKeys, ["norm.weight"])
+        broken["norm.weight"] = Tensor.zeros([4])
+        XCTAssertThrowsError(try b.loadStateDict(broken, strict: false)) {
+            XCTAssertTrue("\($0)".contains("size mismatch for norm.weight"), "\($0)")
+        }
+    }
+
+    func testTrainEvalAndDefaultInitBounds() throws {
+        Tensor.manualSeed(5)
+        let m = TinyModel().eval()
+        XCTAssertTrue(m.namedModules().allSatisfy { !$0.1.training })
+        m.train()
+        XCTAssertTrue(m.children().allSatisfy { $0.training })
+        let lin = try Linear(100, 50)
+        let w = lin.parameter("weight")!.toFloatArray()
+        XCTAssertLessThanOrEqual(w.map { abs($0) }.max()!, 0.1)
+        XCTAssertGreaterThan(w.map { abs($0) }.max()!, 0.09)
+    }
+
+    func testOptimizerTrainsAModel() throws {
+        Tensor.manualSeed(11)
+        let m = TinyModel()
+        let opt = try Adam([ParamGroup(params: m.parameters())], lr: 0.01)
+        let x = Tensor.randn([16, 4]), y = Tensor.randn([16, 3])
+        var first = 0.0, last = 0.0
+        for i in 0..<50 {
+            try opt.zeroGrad()
+            let loss = try Functional.mseLoss(try m(x), y)
+            try loss.backward()
+            try opt.step()
+            if i == 0 { first = try loss.item() }
+            last = try loss.item()
+        }
+        XCTAssertLessThan(last, first * 0.7)
+    }
+}
