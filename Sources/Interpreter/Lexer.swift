@@ -45,7 +45,7 @@ struct Lexer {
                     tokens.append(Token(kind: .newline, pos: pos))
                 }
                 newLine()
-                atLineStart = true
+                atLineStart = brackets.isEmpty
             case "\\":
                 let p = pos
                 i += 1

@@ -2,7 +2,11 @@
 extension Runtime {
     func installMethods() {
         func on(_ cls: PyClass) -> (String, @escaping BuiltinFn) -> Void {
-            return { name, fn in cls.dict[name] = .builtin(PyBuiltin(name, fn)) }
+            return { name, fn in
+                let b = PyBuiltin(name, fn)
+                b.isMethod = true
+                cls.dict[name] = .builtin(b)
+            }
         }
         installStrMethods(on(BuiltinTypes.str))
         installListMethods(on(BuiltinTypes.list))

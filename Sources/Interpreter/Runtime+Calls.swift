@@ -110,6 +110,10 @@ extension Runtime {
         case .function(let fn):
             return try callFunction(fn, args, kw)
         case .builtin(let b):
+            if b.bound == nil && b.isMethod {
+                guard let recv = args.first else { throw typeError("unbound method \(b.name)() needs an argument") }
+                return try b.fn(self, recv, Array(args.dropFirst()), kw)
+            }
             return try b.fn(self, b.bound ?? .none, args, kw)
         case .boundMethod(let m):
             return try call(m.function, [m.receiver] + args, kw)

@@ -90,6 +90,8 @@ public final class PyBuiltin {
     public let name: String
     let fn: BuiltinFn
     let bound: Value?
+    /// A method of a built-in type stored in its class: called unbound, the first argument is the receiver.
+    var isMethod = false
     public init(_ name: String, _ fn: @escaping BuiltinFn) { self.name = name; self.fn = fn; self.bound = nil }
     init(_ name: String, _ fn: @escaping BuiltinFn, bound: Value) { self.name = name; self.fn = fn; self.bound = bound }
 }
