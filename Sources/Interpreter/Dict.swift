@@ -66,6 +66,8 @@ struct OrderedTable {
     private(set) var values: [Value] = []
     private var index: [HKey: Int] = [:]
     private(set) var count = 0
+    /// Keys removed since the last compaction, by position (CPython's dummies, for set order).
+    private(set) var removed: [Int: Value] = [:]
 
     func find(_ k: Value) -> Int? { index[HKey(v: k)] }
 
@@ -87,6 +89,7 @@ struct OrderedTable {
     mutating func remove(_ k: Value) -> Value? {
         guard let i = index.removeValue(forKey: HKey(v: k)) else { return nil }
         let v = values[i]
+        removed[i] = keys[i]
         keys[i] = .unbound
         values[i] = .unbound
         count -= 1
@@ -105,6 +108,7 @@ struct OrderedTable {
             nk.append(keys[i]); nv.append(values[i])
         }
         keys = nk; values = nv
+        removed = [:]
     }
 
     /// Live keys in insertion order.
@@ -147,14 +151,20 @@ public final class PySet {
     /// Elements in the order CPython would iterate them.
     var elements: [Value] {
         let ks = table.orderedKeys
-        guard ks.count > 1, ks.allSatisfy({ if case .int = $0 { return true }; if case .bool = $0 { return true }; return false }) else { return ks }
-        return cpythonSetOrder(ks)
+        func isInt(_ v: Value) -> Bool { if case .int = v { return true }; if case .bool = v { return true }; return false }
+        guard ks.count > 1, ks.allSatisfy(isInt), table.removed.values.allSatisfy(isInt) else { return ks }
+        var history: [Value] = []
+        var dead: [Bool] = []
+        for (i, k) in table.keys.enumerated() {
+            if let r = table.removed[i] { history.append(r); dead.append(true) } else if !k.isUnbound { history.append(k); dead.append(false) }
+        }
+        return cpythonSetOrder(history, dead: dead)
     }
 }
 
 /// Simulates CPython's set table (size 8, grown x4 at 60% fill; linear probing of 9 slots,
 /// then perturbation) to reproduce its iteration order for int elements.
-func cpythonSetOrder(_ ks: [Value]) -> [Value] {
+func cpythonSetOrder(_ ks: [Value], dead: [Bool]) -> [Value] {
     var size = 8
     var fill = 0
     for _ in ks {
@@ -186,5 +196,5 @@ func cpythonSetOrder(_ ks: [Value]) -> [Value] {
             i = Int((UInt(i) &* 5 &+ 1 &+ perturb) & UInt(mask))
         }
     }
-    return table.filter { $0 >= 0 }.map { ks[$0] }
+    return table.filter { $0 >= 0 && !dead[$0] }.map { ks[$0] }
 }

@@ -114,10 +114,25 @@ public final class Interpreter {
         var out = ""
         if let d = pe.exc.exc, !d.traceback.isEmpty {
             out += "Traceback (most recent call last):\n"
-            for (fn, file, pos) in d.traceback.reversed() {
-                out += "  File \"\(file)\", line \(pos.line), col \(pos.col), in \(fn)\n"
-                if let text = sourceLine(file, Int(pos.line)) { out += "    " + text.trimmingSpaces() + "\n" }
+            var last = ""
+            var repeats = 0
+            func flush() {
+                if repeats > 3 { out += "  [Previous line repeated \(repeats - 3) more times]\n" }
             }
+            for (fn, file, pos) in d.traceback.reversed() {
+                var entry = "  File \"\(file)\", line \(pos.line), col \(pos.col), in \(fn)\n"
+                if let text = sourceLine(file, Int(pos.line)) { entry += "    " + text.trimmingSpaces() + "\n" }
+                if entry == last {
+                    repeats += 1
+                    if repeats > 3 { continue }
+                } else {
+                    flush()
+                    last = entry
+                    repeats = 1
+                }
+                out += entry
+            }
+            flush()
         }
         let msg = exceptionMessage(pe.exc, runtime)
         out += msg.isEmpty ? pe.exc.cls.name + "\n" : "\(pe.exc.cls.name): \(msg)\n"

@@ -152,7 +152,21 @@ extension Runtime {
             let t = s(v)
             return .str(t.hasSuffix(p) && !p.isEmpty ? String(t.dropLast(p.count)) : t)
         }
-        m("expandtabs") { _, v, _, _ in .str(s(v).replacingOccurrences("\t", "        ")) }
+        m("expandtabs") { _, v, args, _ in
+            let size = args.isEmpty ? 8 : try intValue(args[0], "expandtabs")
+            var out = ""
+            var col = 0
+            for c in s(v).unicodeScalars {
+                if c == "\t" {
+                    let n = size > 0 ? size - col % size : 0
+                    out += String(repeating: " ", count: n); col += n
+                } else {
+                    out.unicodeScalars.append(c)
+                    col = (c == "\n" || c == "\r") ? 0 : col + 1
+                }
+            }
+            return .str(out)
+        }
         m("encode") { _, _, _, _ in throw pyErr(ExcTypes.notImplementedError, "bytes are not supported by mrsh") }
     }
 
@@ -246,8 +260,7 @@ func splitString(_ s: String, _ sep: String?, _ maxsplit: Int) throws -> [String
             } else if c.properties.isWhitespace {
                 while let f = scalars.first, f.properties.isWhitespace, !inWord { scalars.removeFirst() }
                 if scalars.isEmpty { break }
-                let rest = String(scalars)
-                out.append(stripChars(rest, nil, left: false, right: true))
+                out.append(String(scalars))
                 return out
             } else {
                 cur.unicodeScalars.append(c); inWord = true

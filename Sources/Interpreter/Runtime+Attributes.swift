@@ -129,8 +129,10 @@ extension Runtime {
 /// "did you mean" suffix: the closest candidate within a small edit distance.
 func hint(_ name: String, _ candidates: [String]) -> String {
     var best: (String, Int)? = nil
-    let limit = max(1, name.count / 3)
     for c in Set(candidates) where c != name && !c.hasPrefix("__") {
+        // CPython's threshold: (len(a) + len(b) + 3) // 6 edits.
+        let limit = (name.count + c.count + 3) / 6
+        guard limit > 0, abs(name.count - c.count) <= limit else { continue }
         let d = editDistance(name, c)
         if d <= limit, best == nil || d < best!.1 || (d == best!.1 && c < best!.0) { best = (c, d) }
     }

@@ -181,6 +181,8 @@ extension Runtime {
         switch v {
         case .list(let l): return l.items
         case .tuple(let t): return t
+        case .range(let r) where r.count > maxSequenceSize:
+            throw pyErr(ExcTypes.memoryError, "range of \(r.count) items is too large to materialize")
         default:
             let it = try iterate(v)
             var out: [Value] = []

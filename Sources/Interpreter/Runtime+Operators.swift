@@ -119,11 +119,14 @@ extension Runtime {
         case let (.add, .list(x), .list(y)): return .list(PyList(x.items + y.items))
         case let (.add, .tuple(x), .tuple(y)): return .tuple(x + y)
         case let (.mul, .str(s), .int(n)), let (.mul, .int(n), .str(s)):
+            if n > 0, s.utf8.count.multipliedReportingOverflow(by: n).overflow || s.utf8.count * n > maxSequenceSize {
+                throw pyErr(ExcTypes.memoryError, "string repetition too large")
+            }
             return .str(n <= 0 ? "" : String(repeating: s, count: n))
         case let (.mul, .list(l), .int(n)), let (.mul, .int(n), .list(l)):
-            return .list(PyList(repeated(l.items, n)))
+            return .list(PyList(try repeated(l.items, n)))
         case let (.mul, .tuple(t), .int(n)), let (.mul, .int(n), .tuple(t)):
-            return .tuple(repeated(t, n))
+            return .tuple(try repeated(t, n))
         case let (_, .set(x), .set(y)):
             return try setOperation(op, x, y).map { .set($0) }
         case let (.bitor, .dict(x), .dict(y)):
@@ -135,8 +138,11 @@ extension Runtime {
         }
     }
 
-    private func repeated(_ xs: [Value], _ n: Int) -> [Value] {
+    private func repeated(_ xs: [Value], _ n: Int) throws -> [Value] {
         guard n > 0 else { return [] }
+        if xs.count.multipliedReportingOverflow(by: n).overflow || xs.count * n > maxSequenceSize {
+            throw pyErr(ExcTypes.memoryError, "sequence repetition too large")
+        }
         var out: [Value] = []
         out.reserveCapacity(xs.count * n)
         for _ in 0..<n { out += xs }
@@ -199,11 +205,17 @@ extension Runtime {
             return a
         }
         if op == .mul, case .list(let l) = a, case .int(let n) = b {
-            l.items = repeated(l.items, n)
+            l.items = try repeated(l.items, n)
             return a
         }
-        if case .set(let s) = a, case .set(let o) = b, let r = try setOperation(op, s, o) {
-            s.table = r.table
+        if case .set(let s) = a, case .set(let o) = b {
+            switch op {
+            case .bitor: for v in o.table.orderedKeys { s.add(v) }
+            case .sub: for v in o.table.orderedKeys { s.table.remove(v) }
+            case .bitand: for v in s.table.orderedKeys where !o.contains(v) { s.table.remove(v) }
+            case .bitxor: for v in o.table.orderedKeys { if s.contains(v) { s.table.remove(v) } else { s.add(v) } }
+            default: return try binary(op, a, b)
+            }
             return a
         }
         if case .instance(let i) = a, let m = i.cls.lookup("__i" + String(Runtime.dunderNames[op]!.0.dropFirst(2))) {
@@ -465,3 +477,6 @@ func strCompare(_ x: String, _ y: String) -> Int {
         }
     }
 }
+
+/// The largest sequence a repetition or materialized range may produce (MemoryError beyond).
+let maxSequenceSize = 1 << 28
