@@ -1,0 +1,131 @@
+/// Calls: positional fast paths that fill the callee's frame directly, method calls that skip
+/// the bound-method object, and the general form with `*args`/`**kwargs`.
+extension Compiler {
+    func compileCall(_ fnE: Expr, _ args: [Arg]) throws -> ExprFn {
+        let simple = args.allSatisfy { if case .positional = $0 { return true }; return false }
+        if case .name(let n) = fnE, n.name == "super", args.isEmpty, case .global = n.access {
+            let load = loadName(n)
+            return { f in
+                let callee = try load(f)
+                if case .builtin(let b) = callee, b.name == "super" { return try f.rt.zeroArgSuper(f) }
+                return try f.rt.call(callee, [], [])
+            }
+        }
+        if case .attr(let o, let name, _) = fnE, simple {
+            return try compileMethodCall(o, name, args.compactMap { if case .positional(let e) = $0 { return e }; return nil })
+        }
+        let callee = try expr(fnE)
+        if simple {
+            let argFns = try args.compactMap { a -> ExprFn? in if case .positional(let e) = a { return try expr(e) }; return nil }
+            let n = argFns.count
+            return { f in
+                let c = try callee(f)
+                if case .function(let fn) = c, fn.simpleArity == n {
+                    let frame = f.rt.makeFrame(fn)
+                    for i in 0..<n { frame.slots[i] = try argFns[i](f) }
+                    return try f.rt.runFrame(fn, frame)
+                }
+                var vals: [Value] = []
+                vals.reserveCapacity(n)
+                for a in argFns { vals.append(try a(f)) }
+                return try f.rt.call(c, vals, [])
+            }
+        }
+        let build = try argumentBuilder(args)
+        return { f in
+            let c = try callee(f)
+            let (pos, kw) = try build(f)
+            return try f.rt.call(c, pos, kw)
+        }
+    }
+
+    private func compileMethodCall(_ o: Expr, _ name: String, _ args: [Expr]) throws -> ExprFn {
+        let of = try expr(o)
+        let argFns = try args.map { try expr($0) }
+        let n = argFns.count
+        let cache = MethodCache()
+        return { f in
+            let obj = try of(f)
+            switch obj {
+            case .instance(let inst):
+                if inst.host == nil, inst.getSlot(name) == nil, let m = inst.cls.lookup(name), case .function(let fn) = m {
+                    if fn.simpleArity == n + 1 {
+                        let frame = f.rt.makeFrame(fn)
+                        frame.slots[0] = obj
+                        for i in 0..<n { frame.slots[i + 1] = try argFns[i](f) }
+                        return try f.rt.runFrame(fn, frame)
+                    }
+                    var vals: [Value] = [obj]
+                    for a in argFns { vals.append(try a(f)) }
+                    return try f.rt.callFunction(fn, vals, [])
+                }
+            case .module, .type, .host, .superProxy:
+                break
+            default:
+                let cls = typeOf(obj)
+                let m: Value?
+                if cache.cls === cls { m = cache.value } else {
+                    m = cls.lookup(name)
+                    cache.cls = cls
+                    cache.value = m
+                }
+                if case .builtin(let b)? = m {
+                    var vals: [Value] = []
+                    vals.reserveCapacity(n)
+                    for a in argFns { vals.append(try a(f)) }
+                    return try b.fn(f.rt, obj, vals, [])
+                }
+            }
+            let callee = try f.rt.getAttr(obj, name)
+            var vals: [Value] = []
+            vals.reserveCapacity(n)
+            for a in argFns { vals.append(try a(f)) }
+            return try f.rt.call(callee, vals, [])
+        }
+    }
+
+    /// Evaluates call arguments into positional values and keyword pairs.
+    func argumentBuilder(_ args: [Arg]) throws -> (Frame) throws -> ([Value], [(String, Value)]) {
+        enum A { case pos(ExprFn), star(ExprFn), kw(String, ExprFn), starStar(ExprFn) }
+        let fns: [A] = try args.map { a in
+            switch a {
+            case .positional(let e): return .pos(try expr(e))
+            case .star(let e): return .star(try expr(e))
+            case .keyword(let n, let e): return .kw(n, try expr(e))
+            case .starStar(let e): return .starStar(try expr(e))
+            }
+        }
+        return { f in
+            var pos: [Value] = []
+            var kw: [(String, Value)] = []
+            for a in fns {
+                switch a {
+                case .pos(let fn): pos.append(try fn(f))
+                case .star(let fn): pos += try f.rt.toArray(try fn(f))
+                case .kw(let n, let fn):
+                    if kw.contains(where: { $0.0 == n }) { throw typeError("keyword argument repeated: \(n)") }
+                    kw.append((n, try fn(f)))
+                case .starStar(let fn):
+                    let m = try fn(f)
+                    guard case .dict(let d) = m else {
+                        throw typeError("argument after ** must be a mapping, not \(typeName(m))")
+                    }
+                    for (k, v) in d.items {
+                        guard case .str(let ks) = k else { throw typeError("keywords must be strings") }
+                        if kw.contains(where: { $0.0 == ks }) {
+                            throw typeError("got multiple values for keyword argument '\(ks)'")
+                        }
+                        kw.append((ks, v))
+                    }
+                }
+            }
+            return (pos, kw)
+        }
+    }
+}
+
+/// A per-call-site cache of the method found on a built-in type (those never change).
+final class MethodCache {
+    var cls: PyClass?
+    var value: Value?
+}

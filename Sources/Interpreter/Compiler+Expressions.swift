@@ -1,0 +1,324 @@
+/// Expressions: names, operators with int/float fast paths, displays, calls, comprehensions.
+extension Compiler {
+    func expr(_ e: Expr) throws -> ExprFn {
+        switch e {
+        case .name(let n): return loadName(n)
+        case .constant(let v): return { _ in v }
+        case .fstring(let parts, _): return try compileFString(parts)
+        case .unary(let op, let a, _):
+            let af = try expr(a)
+            return { f in try f.rt.unary(op, try af(f)) }
+        case .binary(let op, let a, let b, _): return try compileBinary(op, a, b)
+        case .and(let a, let b):
+            let af = try expr(a), bf = try expr(b)
+            return { f in let v = try af(f); return try f.rt.truthy(v) ? try bf(f) : v }
+        case .or(let a, let b):
+            let af = try expr(a), bf = try expr(b)
+            return { f in let v = try af(f); return try f.rt.truthy(v) ? v : try bf(f) }
+        case .not(let a):
+            let af = try condition(a)
+            return { f in .bool(!(try af(f))) }
+        case .compare:
+            let c = try condition(e)
+            return { f in .bool(try c(f)) }
+        case .ifExp(let c, let a, let b):
+            let cf = try condition(c), af = try expr(a), bf = try expr(b)
+            return { f in try cf(f) ? try af(f) : try bf(f) }
+        case .lambda(let def): return try makeFunction(def)
+        case .call(let fn, let args, _): return try compileCall(fn, args)
+        case .attr(let o, let name, _):
+            let of = try expr(o)
+            return { f in try f.rt.getAttr(try of(f), name) }
+        case .subscr(let o, let i, _):
+            let of = try expr(o), idx = try expr(i)
+            return { f in
+                let obj = try of(f), key = try idx(f)
+                if case .list(let l) = obj, case .int(var k) = key {
+                    if k < 0 { k += l.items.count }
+                    if k >= 0 && k < l.items.count { return l.items[k] }
+                }
+                return try f.rt.getItem(obj, key)
+            }
+        case .slice(let a, let b, let c):
+            let af = try a.map { try expr($0) }, bf = try b.map { try expr($0) }, cf = try c.map { try expr($0) }
+            return { f in .slice(PySlice(try af?(f) ?? .none, try bf?(f) ?? .none, try cf?(f) ?? .none)) }
+        case .tuple(let xs, _):
+            let build = try sequenceBuilder(xs)
+            return { f in .tuple(try build(f)) }
+        case .list(let xs, _):
+            let build = try sequenceBuilder(xs)
+            return { f in .list(PyList(try build(f))) }
+        case .set(let xs, _):
+            let build = try sequenceBuilder(xs)
+            return { f in
+                let s = PySet()
+                for v in try build(f) { try f.rt.checkHashable(v); s.add(v) }
+                return .set(s)
+            }
+        case .dict(let items, _): return try compileDict(items)
+        case .starred(_, let p):
+            throw SyntaxError(file: file.name, pos: p, message: "can't use starred expression here",
+                              sourceLine: file.line(Int(p.line)))
+        case .comprehension(let c): return try compileComprehension(c)
+        }
+    }
+
+    /// Evaluates an expression for its truth value, with fast paths for comparisons.
+    func condition(_ e: Expr) throws -> (Frame) throws -> Bool {
+        switch e {
+        case .compare(let a, let ops, let rest, _):
+            let af = try expr(a)
+            let rfs = try rest.map { try expr($0) }
+            if ops.count == 1 {
+                let op = ops[0], bf = rfs[0]
+                return { f in
+                    let x = try af(f), y = try bf(f)
+                    if case .int(let i) = x, case .int(let j) = y {
+                        switch op {
+                        case .lt: return i < j
+                        case .le: return i <= j
+                        case .gt: return i > j
+                        case .ge: return i >= j
+                        case .eq: return i == j
+                        case .ne: return i != j
+                        default: break
+                        }
+                    }
+                    return try f.rt.compare(op, x, y)
+                }
+            }
+            return { f in
+                var left = try af(f)
+                for i in 0..<ops.count {
+                    let right = try rfs[i](f)
+                    if try !f.rt.compare(ops[i], left, right) { return false }
+                    left = right
+                }
+                return true
+            }
+        case .not(let a):
+            let c = try condition(a)
+            return { f in !(try c(f)) }
+        case .constant(.bool(let b)):
+            return { _ in b }
+        default:
+            let fn = try expr(e)
+            return { f in
+                let v = try fn(f)
+                if case .bool(let b) = v { return b }
+                return try f.rt.truthy(v)
+            }
+        }
+    }
+
+    // MARK: names
+
+    func loadName(_ n: NameRef) -> ExprFn {
+        let name = n.name
+        switch n.access {
+        case .local(let i):
+            return { f in
+                let v = f.slots[i]
+                if case .unbound = v { throw pyErr(ExcTypes.unboundLocalError, "cannot access local variable '\(name)' where it is not associated with a value") }
+                return v
+            }
+        case .cell(let i):
+            return { f in
+                let v = f.cells[i].value
+                if case .unbound = v { throw pyErr(ExcTypes.nameError, "cannot access free variable '\(name)' where it is not associated with a value in enclosing scope") }
+                return v
+            }
+        case .global(let i):
+            return { f in
+                let v = f.globals.values[i]
+                if case .unbound = v { return try f.rt.loadBuiltin(f.globals, i) }
+                return v
+            }
+        case .classNS(let name, let i):
+            return { f in
+                if let v = f.classNS?[name] { return v }
+                let v = f.globals.values[i]
+                if case .unbound = v { return try f.rt.loadBuiltin(f.globals, i) }
+                return v
+            }
+        case .unresolved:
+            return { _ in throw pyErr(ExcTypes.nameError, "name '\(name)' is not defined") }
+        }
+    }
+
+    // MARK: operators
+
+    private func compileBinary(_ op: BinOp, _ a: Expr, _ b: Expr) throws -> ExprFn {
+        let af = try expr(a), bf = try expr(b)
+        switch op {
+        case .add:
+            return { f in
+                let x = try af(f), y = try bf(f)
+                if case .int(let i) = x, case .int(let j) = y {
+                    let (r, o) = i.addingReportingOverflow(j)
+                    if !o { return .int(r) }
+                }
+                if case .float(let i) = x, case .float(let j) = y { return .float(i + j) }
+                return try f.rt.binary(.add, x, y)
+            }
+        case .sub:
+            return { f in
+                let x = try af(f), y = try bf(f)
+                if case .int(let i) = x, case .int(let j) = y {
+                    let (r, o) = i.subtractingReportingOverflow(j)
+                    if !o { return .int(r) }
+                }
+                if case .float(let i) = x, case .float(let j) = y { return .float(i - j) }
+                return try f.rt.binary(.sub, x, y)
+            }
+        case .mul:
+            return { f in
+                let x = try af(f), y = try bf(f)
+                if case .int(let i) = x, case .int(let j) = y {
+                    let (r, o) = i.multipliedReportingOverflow(by: j)
+                    if !o { return .int(r) }
+                }
+                if case .float(let i) = x, case .float(let j) = y { return .float(i * j) }
+                return try f.rt.binary(.mul, x, y)
+            }
+        default:
+            return { f in try f.rt.binary(op, try af(f), try bf(f)) }
+        }
+    }
+
+    // MARK: displays
+
+    /// Builds the items of a tuple/list/set display, expanding `*iterable`.
+    func sequenceBuilder(_ xs: [Expr]) throws -> (Frame) throws -> [Value] {
+        var hasStar = false
+        let fns: [(Bool, ExprFn)] = try xs.map { x in
+            if case .starred(let inner, _) = x { hasStar = true; return (true, try expr(inner)) }
+            return (false, try expr(x))
+        }
+        if !hasStar {
+            let plain = fns.map { $0.1 }
+            return { f in
+                var out: [Value] = []
+                out.reserveCapacity(plain.count)
+                for fn in plain { out.append(try fn(f)) }
+                return out
+            }
+        }
+        return { f in
+            var out: [Value] = []
+            for (star, fn) in fns {
+                if star { out += try f.rt.toArray(try fn(f)) } else { out.append(try fn(f)) }
+            }
+            return out
+        }
+    }
+
+    private func compileDict(_ items: [DictItem]) throws -> ExprFn {
+        let fns: [(ExprFn?, ExprFn)] = try items.map { it in
+            switch it {
+            case .pair(let k, let v): return (try expr(k), try expr(v))
+            case .unpack(let m): return (nil, try expr(m))
+            }
+        }
+        return { f in
+            let d = PyDict()
+            for (kf, vf) in fns {
+                if let kf = kf {
+                    let k = try kf(f)
+                    try f.rt.checkHashable(k)
+                    d.set(k, try vf(f))
+                } else {
+                    let m = try vf(f)
+                    guard case .dict(let src) = m else {
+                        throw typeError("'\(typeName(m))' object is not a mapping")
+                    }
+                    for (k, v) in src.items { d.set(k, v) }
+                }
+            }
+            return .dict(d)
+        }
+    }
+
+    private func compileFString(_ parts: [FPart]) throws -> ExprFn {
+        let fns: [(Frame) throws -> String] = try parts.map { part in
+            switch part {
+            case .literal(let s): return { _ in s }
+            case let .field(e, conv, spec):
+                let ef = try expr(e)
+                let sf = try spec.map { try compileFString($0) }
+                return { f in
+                    var v = try ef(f)
+                    if let c = conv { v = .str(c == "s" ? try f.rt.str(v) : c == "a" ? asciiRepr(try f.rt.repr(v)) : try f.rt.repr(v)) }
+                    guard let sf = sf else { return try f.rt.str(v) }
+                    guard case .str(let specText) = try sf(f) else { return try f.rt.str(v) }
+                    return try f.rt.format(v, specText)
+                }
+            }
+        }
+        return { f in
+            var s = ""
+            for fn in fns { s += try fn(f) }
+            return .str(s)
+        }
+    }
+
+    // MARK: comprehensions
+
+    private func compileComprehension(_ c: Comprehension) throws -> ExprFn {
+        let element = try expr(c.element)
+        let valueFn = try c.value.map { try expr($0) }
+        let clauses: [(ExprFn, (Frame, Value) throws -> Void, [(Frame) throws -> Bool])] = try c.clauses.map { cl in
+            (try expr(cl.iter), try storer(cl.target), try cl.conditions.map { try condition($0) })
+        }
+        let kind = c.kind
+        return { f in
+            var items: [Value] = []
+            let dict = kind == .dict ? PyDict() : nil
+            func run(_ level: Int) throws {
+                if level == clauses.count {
+                    if let d = dict {
+                        let k = try element(f)
+                        try f.rt.checkHashable(k)
+                        d.set(k, try valueFn!(f))
+                    } else {
+                        items.append(try element(f))
+                    }
+                    return
+                }
+                let (iterFn, store, conds) = clauses[level]
+                let iter = try f.rt.iterate(try iterFn(f))
+                outer: while let v = try iter.next() {
+                    try store(f, v)
+                    for cond in conds where try !cond(f) { continue outer }
+                    try run(level + 1)
+                }
+            }
+            try run(0)
+            switch kind {
+            case .list: return .list(PyList(items))
+            case .generator: return .iterator(PyIterator(.array(items, 0)))
+            case .dict: return .dict(dict!)
+            case .set:
+                let s = PySet()
+                for v in items { try f.rt.checkHashable(v); s.add(v) }
+                return .set(s)
+            }
+        }
+    }
+}
+
+/// `ascii()` of a repr: non-ASCII characters escaped.
+func asciiRepr(_ s: String) -> String {
+    var out = ""
+    for u in s.unicodeScalars {
+        if u.isASCII { out.unicodeScalars.append(u) } else if u.value <= 0xff {
+            out += "\\x" + hex(Int(u.value), 2)
+        } else if u.value <= 0xffff { out += "\\u" + hex(Int(u.value), 4) } else { out += "\\U" + hex(Int(u.value), 8) }
+    }
+    return out
+}
+
+func hex(_ v: Int, _ width: Int) -> String {
+    let s = String(v, radix: 16)
+    return String(repeating: "0", count: max(0, width - s.count)) + s
+}

@@ -1,0 +1,108 @@
+/// The globals of one module: a table indexed by slots that the resolver assigns at compile time.
+public final class ModuleScope {
+    var names: [String: Int] = [:]
+    var nameList: [String] = []
+    var values: [Value] = []
+    /// Builtins found for a global slot that the module never assigned.
+    var builtinCache: [Value?] = []
+
+    func index(of name: String) -> Int {
+        if let i = names[name] { return i }
+        let i = nameList.count
+        names[name] = i
+        nameList.append(name)
+        values.append(.unbound)
+        builtinCache.append(nil)
+        return i
+    }
+
+    func get(_ name: String) -> Value? {
+        guard let i = names[name] else { return nil }
+        let v = values[i]
+        return v.isUnbound ? nil : v
+    }
+
+    func set(_ name: String, _ v: Value) { values[index(of: name)] = v }
+}
+
+/// A flag the host sets (e.g. on Ctrl-C) and the evaluator polls at loop back-edges and calls.
+public final class CancellationFlag: @unchecked Sendable {
+    private let p: UnsafeMutablePointer<Int>
+    public init() { p = .allocate(capacity: 1); p.initialize(to: 0) }
+    deinit { p.deallocate() }
+    public var isSet: Bool { p.pointee != 0 }
+    public func set() { p.pointee = 1 }
+    public func clear() { p.pointee = 0 }
+}
+
+/// Control flow out of a statement.
+enum Ctl { case normal, breakLoop, continueLoop, returned }
+
+typealias ExprFn = (Frame) throws -> Value
+typealias StmtFn = (Frame) throws -> Ctl
+typealias CompiledBlock = StmtFn
+
+/// The activation of a function, class body or module chunk: local slots and cells.
+final class Frame {
+    unowned let rt: Runtime
+    let slots: UnsafeMutablePointer<Value>
+    let slotCount: Int
+    var cells: [Cell]
+    var ret: Value = .none
+    let globals: ModuleScope
+    /// The namespace of a class body being executed.
+    var classNS: [String: Value]?
+    /// The user function running in this frame (for zero-argument `super()`).
+    var function: PyFunction?
+    let name: String
+    let file: String
+
+    init(rt: Runtime, slotCount: Int, cells: [Cell], globals: ModuleScope, name: String, file: String) {
+        self.rt = rt
+        self.slotCount = slotCount
+        slots = .allocate(capacity: max(slotCount, 1))
+        slots.initialize(repeating: .unbound, count: slotCount)
+        self.cells = cells
+        self.globals = globals
+        self.name = name
+        self.file = file
+    }
+
+    deinit {
+        slots.deinitialize(count: slotCount)
+        slots.deallocate()
+    }
+}
+
+/// Interpreter state shared by all frames: sinks, builtins, modules, recursion depth.
+public final class Runtime {
+    var stdout: (String) -> Void
+    var stderr: (String) -> Void
+    var depth = 0
+    public var recursionLimit = 1000
+    public let cancel = CancellationFlag()
+    var builtins: [String: Value] = [:]
+    var moduleCache: [String: PyModule] = [:]
+    /// Modules a host registers (`torch`, `returnn.torch.context`, ...), built lazily on import.
+    var hostModules: [String: () -> PyModule] = [:]
+    let main = ModuleScope()
+    var argv: [String] = []
+    var randomState = RandomState(seed: 0)
+    /// Exceptions being handled by `except` blocks, innermost last (for a bare `raise`).
+    var handling: [PyError] = []
+
+    init(stdout: @escaping (String) -> Void, stderr: @escaping (String) -> Void) {
+        self.stdout = stdout
+        self.stderr = stderr
+        builtins = makeBuiltins()
+    }
+
+    /// Polled at loop back-edges: raises KeyboardInterrupt once the host set the flag.
+    @inline(__always)
+    func checkCancel() throws {
+        if cancel.isSet {
+            cancel.clear()
+            throw pyErr(ExcTypes.keyboardInterrupt, "")
+        }
+    }
+}

@@ -1,0 +1,243 @@
+/// A value of the language. Small scalars are stored inline; containers and objects are
+/// references, so passing a value copies at most a pointer and a tag.
+public enum Value {
+    case none
+    case bool(Bool)
+    case int(Int)
+    case float(Double)
+    case str(String)
+    case list(PyList)
+    case tuple([Value])
+    case dict(PyDict)
+    case set(PySet)
+    case range(PyRange)
+    case slice(PySlice)
+    case function(PyFunction)
+    case builtin(PyBuiltin)
+    case boundMethod(PyBoundMethod)
+    case type(PyClass)
+    case instance(PyInstance)
+    case module(PyModule)
+    case iterator(PyIterator)
+    case host(HostObject)
+    case superProxy(PySuper)
+    /// Internal marker of an unassigned variable or attribute slot; never visible to programs.
+    case unbound
+
+    var isUnbound: Bool { if case .unbound = self { return true }; return false }
+    var isNone: Bool { if case .none = self { return true }; return false }
+}
+
+/// A mutable list.
+public final class PyList {
+    public var items: [Value]
+    public init(_ items: [Value] = []) { self.items = items }
+}
+
+/// `range(start, stop, step)`.
+public final class PyRange {
+    let start: Int, stop: Int, step: Int
+    init(_ start: Int, _ stop: Int, _ step: Int) { self.start = start; self.stop = stop; self.step = step }
+    var count: Int {
+        if step > 0 { return start < stop ? (stop - start - 1) / step + 1 : 0 }
+        return start > stop ? (start - stop - 1) / (-step) + 1 : 0
+    }
+    func at(_ i: Int) -> Int { start + i * step }
+}
+
+/// A slice object `start:stop:step`.
+public final class PySlice {
+    let start: Value, stop: Value, step: Value
+    init(_ start: Value, _ stop: Value, _ step: Value) { self.start = start; self.stop = stop; self.step = step }
+}
+
+/// A variable captured by a closure.
+final class Cell {
+    var value: Value = .unbound
+    init() {}
+    init(_ v: Value) { value = v }
+}
+
+/// A user function: its definition, defaults evaluated at `def` time and captured cells.
+public final class PyFunction {
+    let def: FuncDef
+    let body: CompiledBlock
+    var defaults: [Value]
+    var kwDefaults: [String: Value]
+    let closure: [Cell]
+    let module: ModuleScope
+    var qualname: String
+    /// The class whose body defined this function (for zero-argument `super()`).
+    weak var definingClass: PyClass?
+    /// Positional parameter count when the function takes only plain positional parameters.
+    let simpleArity: Int?
+
+    init(def: FuncDef, body: @escaping CompiledBlock, defaults: [Value], kwDefaults: [String: Value], closure: [Cell],
+         module: ModuleScope, qualname: String) {
+        self.def = def; self.body = body; self.defaults = defaults; self.kwDefaults = kwDefaults
+        self.closure = closure; self.module = module; self.qualname = qualname
+        let plain = def.params.allSatisfy { $0.kind == .normal }
+        simpleArity = plain ? def.params.count : nil
+    }
+    var name: String { def.name }
+}
+
+/// The signature of a built-in function or method; `selfValue` is `.none` for plain functions.
+public typealias BuiltinFn = (_ rt: Runtime, _ selfValue: Value, _ args: [Value], _ kwargs: [(String, Value)]) throws -> Value
+
+/// A function implemented in Swift, optionally bound to a receiver.
+public final class PyBuiltin {
+    public let name: String
+    let fn: BuiltinFn
+    let bound: Value?
+    /// A method of a built-in type stored in its class: called unbound, the first argument is the receiver.
+    var isMethod = false
+    public init(_ name: String, _ fn: @escaping BuiltinFn) { self.name = name; self.fn = fn; self.bound = nil }
+    init(_ name: String, _ fn: @escaping BuiltinFn, bound: Value) { self.name = name; self.fn = fn; self.bound = bound }
+}
+
+/// A user method bound to its instance.
+public final class PyBoundMethod {
+    let receiver: Value
+    let function: Value
+    init(_ receiver: Value, _ function: Value) { self.receiver = receiver; self.function = function }
+}
+
+/// A class: user-defined, a built-in type (`int`, `list`, ...) or a built-in exception class.
+public final class PyClass {
+    public let name: String
+    let base: PyClass?
+    var dict: [String: Value]
+    /// Instance attribute name -> slot in `PyInstance.slots`, shared by all instances.
+    var layout: [String: Int] = [:]
+    var layoutNames: [String] = []
+    let isBuiltin: Bool
+    /// Constructor of a built-in type (`int("3")`); user classes use `__init__`.
+    var construct: BuiltinFn?
+    /// The host class this class derives from, if any (e.g. `nn.Module`).
+    var hostBase: HostClass?
+
+    init(name: String, base: PyClass?, dict: [String: Value] = [:], isBuiltin: Bool = false) {
+        self.name = name; self.base = base; self.dict = dict; self.isBuiltin = isBuiltin
+        self.hostBase = base?.hostBase
+    }
+
+    /// Looks a name up along the base chain.
+    func lookup(_ name: String) -> Value? {
+        var c: PyClass? = self
+        while let k = c {
+            if let v = k.dict[name] { return v }
+            c = k.base
+        }
+        return nil
+    }
+
+    func isSubclass(of other: PyClass) -> Bool {
+        var c: PyClass? = self
+        while let k = c {
+            if k === other { return true }
+            c = k.base
+        }
+        return false
+    }
+
+    func slot(for name: String) -> Int {
+        if let i = layout[name] { return i }
+        let i = layoutNames.count
+        layout[name] = i
+        layoutNames.append(name)
+        return i
+    }
+
+    var isException: Bool { isSubclass(of: ExcTypes.baseException) }
+}
+
+/// Data an exception instance carries besides its attributes.
+final class ExceptionData {
+    var args: [Value]
+    /// Innermost call first: (function name, file, position).
+    var traceback: [(String, String, Pos)] = []
+    var pendingPos: Pos?
+    var pendingFile: String?
+    init(args: [Value]) { self.args = args }
+}
+
+/// An instance of a user class (or of an exception class).
+public final class PyInstance {
+    let cls: PyClass
+    var slots: [Value]
+    var exc: ExceptionData?
+    /// The host object behind an instance of a class derived from a host class.
+    var host: HostObject?
+    init(_ cls: PyClass) {
+        self.cls = cls
+        self.slots = Array(repeating: .unbound, count: cls.layoutNames.count)
+        if cls.isException { exc = ExceptionData(args: []) }
+    }
+
+    func getSlot(_ name: String) -> Value? {
+        guard let i = cls.layout[name], i < slots.count else { return nil }
+        let v = slots[i]
+        return v.isUnbound ? nil : v
+    }
+
+    func setSlot(_ name: String, _ v: Value) {
+        let i = cls.slot(for: name)
+        if i >= slots.count { slots.append(contentsOf: repeatElement(.unbound, count: i - slots.count + 1)) }
+        slots[i] = v
+    }
+}
+
+/// A built-in module (`math`, `os`, ...) or one the host registers (`torch`).
+public final class PyModule {
+    public let name: String
+    public var attributes: [String: Value]
+    public init(name: String, attributes: [String: Value]) { self.name = name; self.attributes = attributes }
+}
+
+/// An iterator over a sequence, produced by `iter()`, `enumerate`, `zip`, `map`, generator expressions.
+public final class PyIterator {
+    enum Source {
+        case array([Value], Int)
+        case list(PyList, Int)
+        case range(Int, Int, Int)
+        case custom(() throws -> Value?)
+    }
+    var source: Source
+    /// Set for dict views (`dict_keys`, ...), which print their items and can be re-iterated.
+    var viewName: String?
+    init(_ source: Source) { self.source = source }
+
+    /// The remaining items of a view (without consuming it) or of an array-backed iterator.
+    var viewItems: [Value]? {
+        if case .array(let a, let i) = source { return Array(a[i...]) }
+        return nil
+    }
+
+    /// The next item, or nil when exhausted.
+    func next() throws -> Value? {
+        switch source {
+        case .array(let a, let i):
+            guard i < a.count else { return nil }
+            source = .array(a, i + 1)
+            return a[i]
+        case .list(let l, let i):
+            guard i < l.items.count else { return nil }
+            source = .list(l, i + 1)
+            return l.items[i]
+        case .range(let cur, let stop, let step):
+            guard step > 0 ? cur < stop : cur > stop else { return nil }
+            source = .range(cur + step, stop, step)
+            return .int(cur)
+        case .custom(let f):
+            return try f()
+        }
+    }
+}
+
+/// The object `super()` returns: attribute lookup starts above `start` and binds to `receiver`.
+public final class PySuper {
+    let start: PyClass
+    let receiver: Value
+    init(start: PyClass, receiver: Value) { self.start = start; self.receiver = receiver }
+}

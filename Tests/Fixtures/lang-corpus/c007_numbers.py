@@ -1,0 +1,15 @@
+# Numeric edge cases: int/float mixing, divmod, rounding, conversions, comparisons.
+print(7 // -2, -7 // -2, 7 % -3, -7 % 3, divmod(-7, -2), divmod(7.5, -2), -7.5 // 2)
+print(2 ** 62, -2 ** 62, 2 ** -1, 0 ** 0, 0.0 ** 0, (-8) ** 2, 10 ** 0.5)
+print(1 / 7, 100 / 3, 1e300 * 1e10, -1e300 * 1e10, 5e-324 / 2, 2.5e-5, 123456789012345678)
+print(round(-2.5), round(0.5), round(1.5), round(2.675, 2), round(-0.125, 2), round(1e20, -19))
+print(int(-0.9), int("-0"), float("1e-3"), float(" -12.5e1 "), int(" 0b101 ", 0), int("0o17", 0))
+print(3 == 3.0, 1 == True, 0.1 + 0.7, 0.3 - 0.1, 1e16 + 1, 9007199254740993, float(9007199254740993))
+print(abs(-0.0), -0.0 + 0, max(1, 2.5, True), min(-1, -1.0), sum([1, 2.5, True]))
+print(5 & 3, 5 | 3, 5 ^ 3, ~0, 1 << 62, -1 >> 10, 255 >> 4 << 4)
+print(1 < 2 < 3, 3 > 2 > 2, 1 < 3 > 2, 1 == 1.0 == True, None is None, [] is not [])
+print(float("nan") != float("nan"), float("inf") == float("inf"), 1e308 + 1e308)
+print(isinstance(True, int), isinstance(1, bool), type(True + 1), type(3 / 1), type(7 // 2.0))
+for v in [0.1, 0.5, 1 / 3, 2 / 3, 1e-7, 123.456, 1e22, 1.5e-10, 100.0, 99.99]:
+    print(v, repr(v), "%.3g" % v, f"{v:.2e}", "{:g}".format(v), round(v, 3))
+print(pow(3, 200, 1000), pow(-2, 3), pow(2.0, 3), divmod(10, 3), divmod(-10, 3.5))
