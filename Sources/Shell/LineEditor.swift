@@ -35,6 +35,7 @@ final class LineEditor {
 
     /// One line without its newline, or nil at end of input (Ctrl-D) or on interrupt (EINTR).
     func readLine(prompt: String) -> String? {
+        fflush(stdout)
         guard let raw = readline(prompt) else { return nil }
         defer { free(raw) }
         return String(cString: raw)

@@ -4,7 +4,7 @@ import Interpreter
 
 /// The `mrsh` command line (swift-argument-parser). Exit status: 0 on success, 1 after a script
 /// error, 2 on a usage error.
-struct MrshCommand: ParsableArguments {
+struct MrshCommand: ParsableCommand {
     static let version = "mrsh 0.1.0"
 
     @Option(name: .customShort("f"), help: ArgumentHelp("Run a script (a config) file.", valueName: "file"))
@@ -42,9 +42,29 @@ struct MrshCommand: ParsableArguments {
 
 /// Parses the command line and runs; returns the exit status.
 func runMain(_ arguments: [String]) -> Int32 {
-    let options: MrshCommand
+    var options: MrshCommand
+    // Overrides start at the first `++key`; `-i` / `--keep-going` may still follow them.
+    let split = arguments.firstIndex { $0.hasPrefix("++") } ?? arguments.count
+    var tail: [String] = []
+    var trailingFlags: Set<String> = []
+    var i = split
+    while i < arguments.count {
+        let a = arguments[i]
+        if a == "-i" || a == "--keep-going" { trailingFlags.insert(a); i += 1; continue }
+        tail.append(a)
+        if a.hasPrefix("++"), i + 1 < arguments.count { tail.append(arguments[i + 1]); i += 1 }
+        i += 1
+    }
+    let head = Array(arguments[..<split])
+    if head.first == "--help" || head.first == "-h" || (head.count >= 2 && head[0] == "-i" && head[1] == "--help") {
+        print(MrshCommand.helpMessage())
+        return 0
+    }
     do {
-        options = try MrshCommand.parse(arguments)
+        options = try MrshCommand.parse(head)
+        options.rest += tail
+        options.interactive = options.interactive || trailingFlags.contains("-i")
+        options.keepGoing = options.keepGoing || trailingFlags.contains("--keep-going")
     } catch {
         if MrshCommand.exitCode(for: error) == .success {
             fputs(MrshCommand.fullMessage(for: error) + "\n", stdout)
