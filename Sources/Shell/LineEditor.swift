@@ -30,8 +30,23 @@ final class LineEditor {
                 return strdup(LineEditor.matches[i])
             })
         }
+        // Ctrl-C at the prompt: libedit would restart an interrupted read, so the editor reads
+        // its characters itself and ends the line when the read was interrupted by SIGINT.
+        rl_catch_signals = 0
+        rl_getc_function = { _ in
+            var c: UInt8 = 0
+            while true {
+                let n = Glibc.read(0, &c, 1)
+                if n == 1 { return Int32(c) }
+                if n < 0 && errno == EINTR && !(LineEditor.interrupted?() ?? true) { continue }
+                return EOF
+            }
+        }
         if let p = historyPath { _ = read_history(p) }
     }
+
+    /// Whether a SIGINT arrived (set by the REPL: the interpreter's cancellation flag).
+    nonisolated(unsafe) static var interrupted: (() -> Bool)?
 
     /// One line without its newline, or nil at end of input (Ctrl-D) or on interrupt (EINTR).
     func readLine(prompt: String) -> String? {

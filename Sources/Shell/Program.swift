@@ -11,16 +11,23 @@ struct Program {
     func run() -> Int32 {
         if let file = options.file { return runFile(file) }
         if let code = options.command {
-            let session = Session(argv: ["-c"] + options.rest)
+            let session = makeSession(["-c"] + options.rest)
             return finish(session, session.run(code, file: "<string>"))
         }
         guard options.rest.isEmpty else {
             fputs("mrsh: unexpected argument '\(options.rest[0])' (use -f FILE to run a file)\n" + MrshCommand.usageString() + "\n", stderr)
             return 2
         }
-        let session = Session(argv: [""])
+        let session = makeSession([""])
         if isatty(0) != 0 { return Repl(session: session).run(banner: true) }
         return runPiped(session)
+    }
+
+    /// A session whose interpreter Ctrl-C interrupts (KeyboardInterrupt at the next check).
+    private func makeSession(_ argv: [String]) -> Session {
+        let s = Session(argv: argv)
+        Interrupts.install(s.interp.cancellation)
+        return s
     }
 
     private func runFile(_ file: String) -> Int32 {
@@ -35,7 +42,7 @@ struct Program {
             fputs("mrsh: can't open file '\(file)': No such file or directory\n", stderr)
             return 2
         }
-        let session = Session(argv: [file] + options.rest)
+        let session = makeSession([file] + options.rest)
         var outcome = session.run(source, file: file)
         if outcome == .ok {
             Overrides.apply(overrides, to: session.interp)

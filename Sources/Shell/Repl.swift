@@ -11,7 +11,8 @@ final class Repl {
         self.session = session
         let completion = Completion(interp: session.interp)
         editor = LineEditor(historyPath: Repl.historyPath(), completer: { completion.candidates(line: $0, word: $1) })
-        Interrupts.install(session.interp.cancellation)
+        let cancel = session.interp.cancellation
+        LineEditor.interrupted = { cancel.isSet }
     }
 
     /// `$MRSH_HISTORY`, else `~/.mrsh_history` (nil when neither can be formed).
@@ -28,18 +29,18 @@ final class Repl {
         while true {
             let prompt = lines.isEmpty ? ">>> " : "... "
             let cancel = session.interp.cancellation
-            guard let line = editor.readLine(prompt: prompt) else {
-                if cancel.isSet {
-                    // Ctrl-C at the prompt: drop the pending entry, as Python's REPL does.
-                    cancel.clear()
-                    session.sinks.out("\nKeyboardInterrupt\n")
-                    lines = []
-                    continue
-                }
+            let line = editor.readLine(prompt: prompt)
+            if cancel.isSet {
+                // Ctrl-C at the prompt: drop the pending entry, as Python's REPL does.
+                cancel.clear()
+                session.sinks.out("\nKeyboardInterrupt\n")
+                lines = []
+                continue
+            }
+            guard let line = line else {
                 session.sinks.out("\n")
                 return 0
             }
-            cancel.clear()
             if lines.isEmpty && line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             lines.append(line)
             let source = lines.joined(separator: "\n") + "\n"
@@ -58,11 +59,33 @@ final class Repl {
 enum Interrupts {
     /// The flag the C signal handler sets; a handler cannot capture context.
     nonisolated(unsafe) private static var flag: Unmanaged<CancellationFlag>?
+    nonisolated(unsafe) private static var worker: pthread_t?
 
+    /// Blocks SIGINT on the calling (main) thread before the interpreter's thread starts.
+    static func blockOnMainThread() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
+
+    /// Called on the interpreter's thread: SIGINT is blocked on the main thread (see `main`),
+    /// so it arrives here and interrupts a blocked `read` at the prompt.
     static func install(_ f: CancellationFlag) {
+        flag?.release()
         flag = Unmanaged.passRetained(f)
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
         var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in Interrupts.flag?.takeUnretainedValue().set() }
+        worker = pthread_self()
+        // Any thread may receive the signal (OpenBLAS starts its own); it is forwarded to the
+        // interpreter's thread so that a `read` blocked at the prompt returns with EINTR.
+        action.__sigaction_handler.sa_handler = { _ in
+            Interrupts.flag?.takeUnretainedValue().set()
+            if let w = Interrupts.worker, pthread_equal(w, pthread_self()) == 0 { pthread_kill(w, SIGINT) }
+        }
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0 // no SA_RESTART: a blocked read returns, so the prompt can start over
         sigaction(SIGINT, &action, nil)

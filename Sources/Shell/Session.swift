@@ -30,6 +30,12 @@ final class Session {
         interp.argv = argv
         Bindings.install(interp)
         Help.install(interp, out: sinks.out)
+        for name in ["exit", "quit"] {
+            interp.setBuiltin(name, .builtin(PyBuiltin(name) { rt, _, args, _ in
+                let code = try args.first.map { try rt.str($0) } ?? ""
+                throw ScriptError("SystemExit", code == "None" ? "" : code)
+            }))
+        }
     }
 
     /// Runs a whole program (a file, `-c` code or piped input) in the main module.

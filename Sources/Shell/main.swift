@@ -77,6 +77,7 @@ func runMain(_ arguments: [String]) -> Int32 {
         print(MrshCommand.version)
         return 0
     }
+    Interrupts.blockOnMainThread()
     return Interpreter.onLargeStack { Program(options).run() }
 }
 
