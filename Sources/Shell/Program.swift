@@ -54,9 +54,12 @@ struct Program {
     /// Runs the config's `task` after the file, as `rnn.py config` does.
     private func runTask(_ session: Session) -> RunOutcome {
         guard let task = session.interp[global: "task"], !isNone(task) else { return .ok }
-        let name = (try? session.interp.str(task)) ?? "?"
-        session.sinks.err("mrsh: task '\(name)' needs the training engine, which is not bound into this build of the shell yet\n")
-        return .failed
+        do {
+            try session.engine.runTask()
+            return .ok
+        } catch {
+            return session.report(error)
+        }
     }
 
     private func isNone(_ v: Value) -> Bool { if case .none = v { return true }; return false }

@@ -23,12 +23,16 @@ enum RunOutcome: Equatable {
 final class Session {
     let interp: Interpreter
     let sinks: OutputSinks
+    /// The training engine behind `task` and the prompt's `train()`, `evaluate()`, ...
+    let engine: EngineSession
 
     init(sinks: OutputSinks = .standard, argv: [String] = []) {
         self.sinks = sinks
         interp = Interpreter(stdout: sinks.out, stderr: sinks.err)
         interp.argv = argv
         Bindings.install(interp)
+        engine = EngineSession(interp: interp, out: sinks.out)
+        engine.install()
         Help.install(interp, out: sinks.out)
         for name in ["exit", "quit"] {
             interp.setBuiltin(name, .builtin(PyBuiltin(name) { rt, _, args, _ in
