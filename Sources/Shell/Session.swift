@@ -1,3 +1,4 @@
+import Engine
 import Glibc
 import Interpreter
 
@@ -88,6 +89,11 @@ final class Session {
 
     /// Prints an error (or picks up `sys.exit`) and says how the run ended.
     func report(_ error: Error) -> RunOutcome {
+        // An error in the user's step function, raised through the Engine: its own traceback.
+        if let step = error as? StepFunctionError {
+            sinks.err("while running \(step.function):\n")
+            return report(step.underlying)
+        }
         if let pe = error as? PyError, pe.typeName == "SystemExit" {
             let msg = pe.message
             if msg.isEmpty || msg == "None" { return .exit(0) }

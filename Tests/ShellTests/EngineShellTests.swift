@@ -97,7 +97,8 @@ final class EngineShellTests: XCTestCase {
         try bad.write(to: dir.appendingPathComponent("bad.mrs"), atomically: true, encoding: .utf8)
         let r = try BinaryRunner.run(["-f", "bad.mrs"], cwd: dir)
         XCTAssertEqual(r.status, 1)
-        XCTAssertTrue(r.stderr.contains("KeyError"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("nosuch"), r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("while running train_step:\nTraceback (most recent call last):\n"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("File \"bad.mrs\", line 27, col 5, in train_step\n    logits = model(data[\"nosuch\"])"), r.stderr)
+        XCTAssertTrue(r.stderr.hasSuffix("KeyError: 'nosuch'\n"), r.stderr)
     }
 }
