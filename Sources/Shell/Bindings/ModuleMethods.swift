@@ -82,6 +82,10 @@ enum ModuleMethods {
         },
     ]
 
+    static let layerAttributeNames = ["in_features", "out_features", "num_embeddings", "embedding_dim", "padding_idx",
+                                      "input_size", "hidden_size", "num_layers", "bidirectional", "batch_first",
+                                      "in_channels", "out_channels", "embed_dim", "num_heads", "p"]
+
     /// Constructor settings readable as attributes (`lstm.hidden_size`, `lin.in_features`).
     static func layerAttribute(_ m: Module, _ name: String) -> Value? {
         switch (m, name) {

@@ -18,7 +18,8 @@ final class ModuleObject: HostObject {
 
     var attributeNames: [String] {
         let own = module.stateDict().map { $0.0 }.filter { !$0.contains(".") } + module.namedChildren().map { $0.0 }
-        return own + ModuleObject.methodNames + (module is ModuleList ? ["append", "extend"] : [])
+        let settings = ModuleMethods.layerAttributeNames.filter { ModuleMethods.layerAttribute(module, $0) != nil }
+        return own + settings + ModuleObject.methodNames + (module is ModuleList ? ["append", "extend"] : [])
     }
 
     /// The language value of this module (the user's instance for user modules).
