@@ -87,11 +87,11 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(clean.status, 0)
     }
 
-    func testConfigTaskWithoutEngineIsAnError() throws {
+    func testConfigTaskWithoutGetModelIsAnError() throws {
         let f = try tempFile("task.mrs", "task = 'train'\n")
         let r = try BinaryRunner.run(["-f", f.path])
         XCTAssertEqual(r.status, 1)
-        XCTAssertTrue(r.stderr.contains("task 'train'"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("NameError: the config defines no get_model(epoch, step)"), r.stderr)
     }
 
     func testModuleNotFoundNamesTheModule() throws {
