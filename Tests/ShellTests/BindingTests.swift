@@ -164,6 +164,27 @@ final class BindingTests: XCTestCase {
         XCTAssertEqual(r.out, "[0.9739, -1.9478, 0.487]\n")
     }
 
+    func testFunctionLayersPrintAsPyTorch() {
+        let r = run("""
+        import torch, torch.nn as nn
+        m = nn.Sequential(nn.Flatten(), nn.Linear(6, 3), nn.LogSoftmax(dim=-1), nn.Identity())
+        print(m)
+        print(m(torch.ones(2, 2, 3)).shape, nn.Softmax(dim=0)(torch.zeros(2)))
+
+        """)
+        XCTAssertEqual(r.err, "")
+        XCTAssertEqual(r.out, """
+        Sequential(
+          (0): Flatten(start_dim=1, end_dim=-1)
+          (1): Linear(in_features=6, out_features=3, bias=True)
+          (2): LogSoftmax(dim=-1)
+          (3): Identity()
+        )
+        torch.Size([2, 3]) tensor([0.5000, 0.5000])
+
+        """)
+    }
+
     func testReturnnNamesAndUnknownModules() {
         XCTAssertEqual(run("from returnn.torch.context import RunCtx, get_run_ctx\nimport returnn.frontend as rf\nprint('ok')\n").out, "ok\n")
         XCTAssertTrue(run("import returnn.nosuch\n").err.contains("ModuleNotFoundError: No module named 'returnn.nosuch'"))

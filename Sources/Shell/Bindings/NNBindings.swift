@@ -76,6 +76,19 @@ enum NNBindings {
         "LeakyReLU": Binding(["negative_slope", "inplace"]) { a in make(Activation(.leakyRelu(try a.double("negative_slope", 0.01)))) },
         "ELU": Binding(["alpha", "inplace"]) { a in make(Activation(.elu(try a.double("alpha", 1)))) },
         "Softplus": Binding(["beta", "threshold"]) { a in make(Activation(.softplus(try a.double("beta", 1), try a.double("threshold", 20)))) },
+        "Identity": Binding(["*args"]) { _ in make(FunctionModule("Identity", "") { $0 }) },
+        "Softmax": Binding(["dim"]) { a in
+            let dim = try a.int("dim")
+            return make(FunctionModule("Softmax", "dim=\(dim)") { try $0.softmax(dim: dim) })
+        },
+        "LogSoftmax": Binding(["dim"]) { a in
+            let dim = try a.int("dim")
+            return make(FunctionModule("LogSoftmax", "dim=\(dim)") { try $0.logSoftmax(dim: dim) })
+        },
+        "Flatten": Binding(["start_dim", "end_dim"]) { a in
+            let (s, e) = (try a.int("start_dim", 1), try a.int("end_dim", -1))
+            return make(FunctionModule("Flatten", "start_dim=\(s), end_dim=\(e)") { try $0.flatten(startDim: s, endDim: e) })
+        },
         "Parameter": Binding(["data", "requires_grad"]) { a in
             let t = try a.optTensor("data") ?? Tensor.zeros([0])
             let p = t.detach()
@@ -154,4 +167,22 @@ enum NNBindings {
             return .tuple([Convert.wrap(x), Convert.wrap(try Tensor(ints: p.lengths.map(Int64.init)))])
         },
     ]
+}
+
+/// A parameter-free layer that applies one function (`nn.Softmax(dim)`, `nn.Identity()`, ...).
+final class FunctionModule: Module {
+    let name: String
+    let extra: String
+    let fn: (Tensor) throws -> Tensor
+
+    init(_ name: String, _ extra: String, _ fn: @escaping (Tensor) throws -> Tensor) {
+        self.name = name
+        self.extra = extra
+        self.fn = fn
+        super.init()
+    }
+
+    override var typeName: String { name }
+    override var extraRepr: String { extra }
+    override func forward(_ input: Tensor) throws -> Tensor { try fn(input) }
 }
