@@ -75,6 +75,20 @@ final class ShellPartsTests: XCTestCase {
         for (src, expected) in cases { XCTAssertEqual(Session.isExpression(src), expected, src) }
     }
 
+    /// The REPL's continuation decisions come from the parser.
+    func testContinuationFromTheParser() {
+        let incomplete = ["class A:\n", "class A:\n    def f(self):\n", "x = (1,\n", "x = 1 + \\\n", "s = '''a\n",
+                          "if x:\n    pass\n"]
+        let complete = ["x = 1\n", "if x:\n    pass\n\n", "class A:\n    def f(self):\n        return 1\n\n"]
+        for src in incomplete {
+            guard case .incomplete = Interpreter.parseStatus(src) else { return XCTFail("should be incomplete: \(src)") }
+        }
+        for src in complete {
+            guard case .complete = Interpreter.parseStatus(src) else { return XCTFail("should be complete: \(src)") }
+        }
+        guard case .error = Interpreter.parseStatus("x = )\n") else { return XCTFail("should be an error") }
+    }
+
     func testKeepGoingChunks() {
         let text = "x = 1\ndef f(a):\n    b = a\n\n    return b\nif x:\n    pass\nelse:\n    pass\ny = (1,\n2)\n"
         let chunks = Chunks.split(text)
