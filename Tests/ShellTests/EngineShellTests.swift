@@ -90,6 +90,25 @@ final class EngineShellTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("\n['dev']\n"), r.stdout)
     }
 
+    /// Ctrl-C during `engine.train()` at the prompt: training stops at a step boundary, the
+    /// session goes on, and the engine keeps its state.
+    func testCtrlCStopsTrainingAtTheNextStep() throws {
+        let dir = try runDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let long = EngineShellTests.config.replacingOccurrences(of: "\"num_seqs\": 20", with: "\"num_seqs\": 2000")
+            .replacingOccurrences(of: "num_epochs = 3", with: "num_epochs = 1000")
+        try long.write(to: dir.appendingPathComponent("long.mrs"), atomically: true, encoding: .utf8)
+        let steps: [(Double, String)] = [(0.4, "engine.train()\n"), (1.5, "\u{03}"), (0.8, "engine.lr()\n"), (0.3, "\u{04}")]
+        let history = dir.appendingPathComponent("history").path
+        let r = try BinaryRunner.runInTerminal(["-f", dir.appendingPathComponent("long.mrs").path, "++task", "None",
+                                                "++model", dir.appendingPathComponent("models/epoch").path,
+                                                "++learning_rate_file", dir.appendingPathComponent("lr.txt").path, "-i"],
+                                               steps: steps, env: ["MRSH_HISTORY": history])
+        XCTAssertTrue(r.stdout.contains("KeyboardInterrupt: training stopped in epoch "), r.stdout)
+        XCTAssertTrue(r.stdout.contains(">>> engine.lr()\n0.01\n"), r.stdout)
+        XCTAssertEqual(r.status, 0)
+    }
+
     func testErrorInTrainStepNamesTheConfigLine() throws {
         let dir = try runDir()
         defer { try? FileManager.default.removeItem(at: dir) }
