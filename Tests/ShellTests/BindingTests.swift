@@ -185,6 +185,18 @@ final class BindingTests: XCTestCase {
         """)
     }
 
+    func testFormattingTensorsInStrings() {
+        let r = run("""
+        import torch
+        x = torch.tensor([1.0, 2.0], requires_grad=True)
+        l = (x * 2).sum()
+        print(f"{l}", f"{l:.2f}", torch.tensor(x), "%s" % l)
+
+        """)
+        XCTAssertEqual(r.err, "")
+        XCTAssertEqual(r.out, "tensor(6., grad_fn=<SumBackward0>) 6.00 tensor([1., 2.]) tensor(6., grad_fn=<SumBackward0>)\n")
+    }
+
     func testReturnnNamesAndUnknownModules() {
         XCTAssertEqual(run("from returnn.torch.context import RunCtx, get_run_ctx\nimport returnn.frontend as rf\nprint('ok')\n").out, "ok\n")
         XCTAssertTrue(run("import returnn.nosuch\n").err.contains("ModuleNotFoundError: No module named 'returnn.nosuch'"))

@@ -67,7 +67,8 @@ final class TensorObject: HostObject {
         }
         if name == "__format__" {
             return .builtin(PyBuiltin(name) { [self] rt, _, args, _ in
-                guard t.numel == 1, t.ndim == 0 else { return .str(t.description) }
+                // f"{t}" prints the tensor; a spec (f"{loss:.3f}") formats a 0-d tensor's number.
+                guard t.numel == 1, t.ndim == 0, case .str(let s)? = args.first, !s.isEmpty else { return .str(t.description) }
                 let v: Value = t.dtype == .float32 ? .float(try t.item()) : .int(Int(try t.item()))
                 guard case .str(let spec)? = args.first else { return .str(t.description) }
                 return try rt.call(try rt.getAttr(.str("{:" + spec + "}"), "format"), [v], [])

@@ -21,7 +21,12 @@ enum TorchFunctions {
 
     static let creation: BindingTable = [
         "tensor": Binding(["data", "*", "dtype", "device", "requires_grad"], method: false) { a in
-            try finish(try Convert.fromData(try a.required("data"), dtype: try a.dtype()), a)
+            if case .host(let h as TensorObject)? = a.value("data") {
+                // torch.tensor(t): a copy without history.
+                let c = h.t.detach().clone()
+                return try finish(try a.dtype().map { c.to($0) } ?? c, a)
+            }
+            return try finish(try Convert.fromData(try a.required("data"), dtype: try a.dtype()), a)
         },
         "as_tensor": Binding(["data", "dtype", "device"], method: false) { a in
             if case .host(let h as TensorObject)? = a.value("data") {
