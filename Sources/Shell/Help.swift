@@ -18,6 +18,7 @@ enum Help {
 
     /// One-line documentation per name of the bindings (signature as PyTorch writes it).
     static func doc(for name: String) -> String? {
+        if name.hasPrefix("engine.") { return builtinDocs[name] }
         if let b = TorchFunctions.table[name] { return "torch.\(name)(\(signature(b)))" }
         if let b = FunctionalBindings.table[name] { return "torch.nn.functional.\(name)(\(signature(b)))" }
         if let b = NNBindings.layers[name] { return "torch.nn.\(name)(\(signature(b)))" }
@@ -48,16 +49,16 @@ enum Help {
         "type": "type(x): the class of x.",
         "exit": "exit(code=None): leave mrsh with this exit status.",
         "quit": "quit(code=None): leave mrsh with this exit status.",
-        "init_model": "init_model(): builds the model with get_model and loads the last checkpoint (resumes a run).",
-        "train": "train(epochs=None) / engine.train(): trains to num_epochs (or `epochs` more); Ctrl-C stops at the next step.",
-        "evaluate": "evaluate(): scores of the current model on dev and eval_datasets (nothing stored).",
-        "forward": "forward(output_file=None): runs forward_step over forward_data; returns the number of sequences.",
-        "load_model": "load_model(epoch=None): loads the checkpoint of `epoch` (default: the newest) into the model.",
-        "next_batch": "next_batch(dataset='train'): the next batch dict as train_step sees it.",
-        "run_train_step": "run_train_step(batch): train_step and backward without an update; the losses by name.",
-        "grads": "grads(): gradient norms of the last step by parameter name.",
-        "lr": "lr() / lr(value): the learning rate in use (value sets it for the rest of the epoch).",
-        "scores": "scores(): the learning-rate control table and a plot of the dev score per epoch.",
+        "engine.init_model": "init_model(): builds the model with get_model and loads the last checkpoint (resumes a run).",
+        "engine.train": "train(epochs=None) / engine.train(): trains to num_epochs (or `epochs` more); Ctrl-C stops at the next step.",
+        "engine.evaluate": "evaluate(): scores of the current model on dev and eval_datasets (nothing stored).",
+        "engine.forward": "forward(output_file=None): runs forward_step over forward_data; returns the number of sequences.",
+        "engine.load_model": "load_model(epoch=None): loads the checkpoint of `epoch` (default: the newest) into the model.",
+        "engine.next_batch": "next_batch(dataset='train'): the next batch dict as train_step sees it.",
+        "engine.run_train_step": "run_train_step(batch): train_step and backward without an update; the losses by name.",
+        "engine.grads": "grads(): gradient norms of the last step by parameter name.",
+        "engine.lr": "lr() / lr(value): the learning rate in use (value sets it for the rest of the epoch).",
+        "engine.scores": "scores(): the learning-rate control table and a plot of the dev score per epoch.",
         "load_dataset": "load_dataset(opts): a dataset from a RETURNN options dict ({'class': 'HDFDataset', 'files': [...]}).",
         "init_dataset": "init_dataset(opts): the same as load_dataset (from returnn.datasets import init_dataset).",
     ]

@@ -198,7 +198,7 @@ final class EngineSession {
     func install() {
         var namespace: [String: Value] = [:]
         func def(_ name: String, _ params: [String], _ body: @escaping (Args) throws -> Value) {
-            let f = Binding(params, method: false) { a in try rethrowing { try body(a) } }.function(name)
+            let f = Binding(params, method: false) { a in try rethrowing { try body(a) } }.function("engine." + name)
             interp.setBuiltin(name, f)
             namespace[name] = f
         }
