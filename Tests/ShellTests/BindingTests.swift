@@ -197,6 +197,19 @@ final class BindingTests: XCTestCase {
         XCTAssertEqual(r.out, "tensor(6., grad_fn=<SumBackward0>) 6.00 tensor([1., 2.]) tensor(6., grad_fn=<SumBackward0>)\n")
     }
 
+    func testTensorIdentityAsPyTorch() {
+        let r = run("""
+        import torch.nn as nn
+        m = nn.Linear(2, 2)
+        w = m.weight
+        names = {p: n for n, p in m.named_parameters()}
+        print(w is m.weight, names[m.weight], m.bias is m.weight, list(m.parameters())[0] is w)
+
+        """)
+        XCTAssertEqual(r.err, "")
+        XCTAssertEqual(r.out, "True weight False True\n")
+    }
+
     func testReturnnNamesAndUnknownModules() {
         XCTAssertEqual(run("from returnn.torch.context import RunCtx, get_run_ctx\nimport returnn.frontend as rf\nprint('ok')\n").out, "ok\n")
         XCTAssertTrue(run("import returnn.nosuch\n").err.contains("ModuleNotFoundError: No module named 'returnn.nosuch'"))

@@ -135,8 +135,10 @@ enum Convert {
     }
 
     /// Wraps a tensor as a language value.
-    static func wrap(_ t: Tensor) -> Value { .host(TensorObject(t)) }
-    static func wrap(_ t: Tensor?) -> Value { t.map { .host(TensorObject($0)) } ?? .none }
+    static func wrap(_ t: Tensor) -> Value { .host(TensorWrappers.wrap(t, parameter: false)) }
+    static func wrap(_ t: Tensor?) -> Value { t.map { wrap($0) } ?? .none }
+    /// A module's parameter (prints as `Parameter containing:`, registers on assignment).
+    static func parameter(_ t: Tensor) -> Value { .host(TensorWrappers.wrap(t, parameter: true)) }
     static func tuple(_ ts: [Tensor]) -> Value { .tuple(ts.map { wrap($0) }) }
 
     /// A Swift module as a language value: the user's instance when it is a user module.

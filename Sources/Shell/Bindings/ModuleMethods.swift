@@ -10,7 +10,7 @@ enum ModuleMethods {
         }
     }
 
-    static func param(_ t: Tensor) -> Value { .host(TensorObject(t, parameter: true)) }
+    static func param(_ t: Tensor) -> Value { Convert.parameter(t) }
 
     static func pairs(_ xs: [(String, Value)]) -> Value { .list(xs.map { .tuple([.str($0.0), $0.1]) }) }
 

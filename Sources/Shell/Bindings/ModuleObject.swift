@@ -27,7 +27,7 @@ final class ModuleObject: HostObject {
 
     func getAttribute(_ name: String) throws -> Value? {
         if module.hasAttribute(name) {
-            if let p = module.parameter(name) { return .host(TensorObject(p, parameter: true)) }
+            if let p = module.parameter(name) { return Convert.parameter(p) }
             if let b = module.buffer(name) { return Convert.wrap(b) }
             if let c = module.child(name) { return Convert.wrap(c) }
             return .none

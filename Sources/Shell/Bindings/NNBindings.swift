@@ -93,7 +93,7 @@ enum NNBindings {
             let t = try a.optTensor("data") ?? Tensor.zeros([0])
             let p = t.detach()
             if try a.bool("requires_grad", true) { try rethrowing { _ = try p.requiresGrad(true) } }
-            return .host(TensorObject(p, parameter: true))
+            return Convert.parameter(p)
         },
     ]
 

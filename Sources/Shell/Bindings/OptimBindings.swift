@@ -114,7 +114,7 @@ final class ParamGroupView: HostObject {
 
     func getItem(_ key: Value) throws -> Value {
         guard case .str(let k) = key else { throw ScriptError("KeyError", "\(Convert.typeName(key))") }
-        if k == "params" { return .list(group.params.map { .host(TensorObject($0, parameter: true)) }) }
+        if k == "params" { return .list(group.params.map { Convert.parameter($0) }) }
         if k == "betas", let b1 = group.options["beta1"], let b2 = group.options["beta2"] { return .tuple([.float(b1), .float(b2)]) }
         guard let v = group.options[k] else { throw ScriptError("KeyError", "'\(k)'") }
         return .float(v)

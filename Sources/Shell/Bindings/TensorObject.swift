@@ -209,6 +209,30 @@ final class TensorObject: HostObject {
     }
 }
 
+/// One language object per live tensor, so that `p is model.w`, `{p: ...}[model.w]` and
+/// `x.grad is x.grad` behave as in PyTorch. Entries are weak; dead ones are swept as it grows.
+/// Used from the interpreter's thread only.
+enum TensorWrappers {
+    private final class Weak { weak var object: TensorObject?; init(_ o: TensorObject) { object = o } }
+    nonisolated(unsafe) private static var table: [ObjectIdentifier: Weak] = [:]
+    nonisolated(unsafe) private static var sweepAt = 4096
+
+    static func wrap(_ t: Tensor, parameter: Bool) -> TensorObject {
+        let key = ObjectIdentifier(t)
+        if let o = table[key]?.object, o.t === t {
+            if parameter { o.isParameter = true }
+            return o
+        }
+        let o = TensorObject(t, parameter: parameter)
+        table[key] = Weak(o)
+        if table.count >= sweepAt {
+            table = table.filter { $0.value.object != nil }
+            sweepAt = Swift.max(4096, table.count * 2)
+        }
+        return o
+    }
+}
+
 /// Runs `body`, turning tensor errors into the RuntimeError PyTorch raises.
 func rethrowing<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch let e as TensorError { throw ScriptError("RuntimeError", e.description) }
