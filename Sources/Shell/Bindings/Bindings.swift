@@ -31,6 +31,7 @@ enum Bindings {
         extra["Tensor"] = .host(TypeCheck("Tensor") { if case .host(is TensorObject) = $0 { return true }; return false })
         extra["Size"] = .host(TypeCheck("Size") { if case .host(is SizeObject) = $0 { return true }; return false })
         extra["__version__"] = .str("2.5.0+mrsh")
+        extra["load"] = CheckpointLoading.binding.function("load")
         return moduleOf("torch", TorchFunctions.table, extra: extra)
     }
 

@@ -264,3 +264,31 @@ final class EngineSession {
         }
     }
 }
+
+/// `torch.load(path)` of a model checkpoint (Mini-RETURNN's `.pt` or mrsh's `.safetensors`): the
+/// checkpoint dict as Mini-RETURNN writes it, `{"model": state_dict, "epoch": n, "step": m}`.
+enum CheckpointLoading {
+    static let binding = Binding(["f", "map_location", "weights_only"], method: false) { a in
+        let path = try a.string("f", "")
+        let ckpt = try ModelCheckpoint.load(from: path)
+        var state: [(String, Value)] = []
+        for r in ckpt.parameters { state.append((r.name, Convert.wrap(try tensor(r, path)))) }
+        return .dict(PyDict([("model", .dict(PyDict(state))), ("epoch", ckpt.epoch.map { .int($0) } ?? .none),
+                             ("step", ckpt.step.map { .int($0) } ?? .none)]))
+    }
+
+    /// A stored tensor as float32 (float64/float32 records), bool, int32 or int64.
+    static func tensor(_ r: TensorRecord, _ path: String) throws -> Tensor {
+        if let f = r.float32Values() { return try Tensor(f, shape: r.shape) }
+        if r.dtype == .float64, let d = r.doubleValues() { return try Tensor(d.map { Float($0) }, shape: r.shape) }
+        guard let ints = r.integerValues() else {
+            throw ScriptError("TypeError", "\(path): tensor '\(r.name)' has dtype \(r.dtype.rawValue), which mrsh cannot load")
+        }
+        switch r.dtype {
+        case .bool: return try Tensor(bools: ints.map { $0 != 0 }, shape: r.shape)
+        case .int32: return try Tensor(ints: ints, shape: r.shape, dtype: .int32)
+        default: return try Tensor(ints: ints, shape: r.shape)
+        }
+    }
+}
+
