@@ -53,7 +53,7 @@ struct Program {
 
     /// Runs the config's `task` after the file, as `rnn.py config` does.
     private func runTask(_ session: Session) -> RunOutcome {
-        guard let task = session.interp[global: "task"], !isNone(task) else { return .ok }
+        guard let task = session.interp[global: "task"], !isNone(task), !session.engine.ranTask else { return .ok }
         do {
             try session.engine.runTask()
             return .ok

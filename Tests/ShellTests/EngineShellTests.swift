@@ -65,6 +65,17 @@ final class EngineShellTests: XCTestCase {
         XCTAssertFalse(again.stdout.contains("epoch 1  train"), again.stdout)
     }
 
+    /// A config that starts training itself does not run its `task` again after the file.
+    func testFileThatTrainsItselfSkipsTheTask() throws {
+        let dir = try runDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try (EngineShellTests.config + "engine.train(1)\n").write(to: dir.appendingPathComponent("self.mrs"), atomically: true, encoding: .utf8)
+        let r = try BinaryRunner.run(["-f", "self.mrs"], cwd: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout.components(separatedBy: "\nepoch ").count + (r.stdout.hasPrefix("epoch ") ? 1 : 0) - 1, 1, r.stdout)
+        XCTAssertFalse(r.stdout.contains("epoch 2"), r.stdout)
+    }
+
     func testEngineFunctionsAtThePrompt() throws {
         let dir = try runDir()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -103,6 +103,9 @@ final class EngineSession {
     let interp: Interpreter
     let out: (String) -> Void
     private var engine: Engine?
+    /// Whether the program itself ran a task (`train()`, `evaluate()`, `forward()`): then the
+    /// config's `task` does not run again after the file, as in RETURNN.
+    private(set) var ranTask = false
 
     init(interp: Interpreter, out: @escaping (String) -> Void) {
         self.interp = interp
@@ -209,6 +212,7 @@ final class EngineSession {
             return .none
         }
         def("train", ["epochs"]) { [self] a in
+            ranTask = true
             switch try current().train(epochs: try a.optInt("epochs")) {
             case .finished(let epoch): return .int(epoch)
             case .stopped(let epoch, let step):
@@ -217,10 +221,12 @@ final class EngineSession {
             }
         }
         def("evaluate", []) { [self] _ in
-            .dict(PyDict(try current().evaluate().map { r in (r.dataset, .dict(PyDict(r.scores.sorted { $0.key < $1.key }.map { ($0.key, .float($0.value)) }))) }))
+            ranTask = true
+            return .dict(PyDict(try current().evaluate().map { r in (r.dataset, .dict(PyDict(r.scores.sorted { $0.key < $1.key }.map { ($0.key, .float($0.value)) }))) }))
         }
         def("forward", ["output_file"]) { [self] a in
-            .int(try current().forward(outputFile: try a.value("output_file").map { _ in try a.string("output_file", "") }))
+            ranTask = true
+            return .int(try current().forward(outputFile: try a.value("output_file").map { _ in try a.string("output_file", "") }))
         }
         def("load_model", ["epoch"]) { [self] a in try current().loadModel(epoch: try a.optInt("epoch")); return .none }
         def("next_batch", ["dataset"]) { [self] a in EngineSession.batchValue(try current().nextBatch(dataset: try a.string("dataset", "train"))) }
