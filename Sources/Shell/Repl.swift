@@ -83,8 +83,12 @@ enum Interrupts {
         // Any thread may receive the signal (OpenBLAS starts its own); it is forwarded to the
         // interpreter's thread so that a `read` blocked at the prompt returns with EINTR.
         action.__sigaction_handler.sa_handler = { _ in
-            Interrupts.flag?.takeUnretainedValue().set()
-            if let w = Interrupts.worker, pthread_equal(w, pthread_self()) == 0 { pthread_kill(w, SIGINT) }
+            // Set the flag once per Ctrl-C: on the interpreter's thread only.
+            if let w = Interrupts.worker, pthread_equal(w, pthread_self()) == 0 {
+                pthread_kill(w, SIGINT)
+            } else {
+                Interrupts.flag?.takeUnretainedValue().set()
+            }
         }
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0 // no SA_RESTART: a blocked read returns, so the prompt can start over
