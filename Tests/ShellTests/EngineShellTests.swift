@@ -109,7 +109,7 @@ final class EngineShellTests: XCTestCase {
         let long = EngineShellTests.config.replacingOccurrences(of: "\"num_seqs\": 20", with: "\"num_seqs\": 2000")
             .replacingOccurrences(of: "num_epochs = 3", with: "num_epochs = 1000")
         try long.write(to: dir.appendingPathComponent("long.mrs"), atomically: true, encoding: .utf8)
-        let steps: [(Double, String)] = [(0.4, "engine.train()\n"), (1.5, "\u{03}"), (0.8, "engine.lr()\n"), (0.3, "\u{04}")]
+        let steps: [(Double, String)] = [(1.0, "engine.train()\n"), (1.5, "\u{03}"), (0.8, "engine.lr()\n"), (0.3, "\u{04}")]
         let history = dir.appendingPathComponent("history").path
         let r = try BinaryRunner.runInTerminal(["-f", dir.appendingPathComponent("long.mrs").path, "++task", "None",
                                                 "++model", dir.appendingPathComponent("models/epoch").path,

@@ -38,9 +38,9 @@ final class InteractiveTests: XCTestCase {
 
     func testCtrlCInterruptsTheRunningStatementAndKeepsState() throws {
         let steps: [(Double, String)] = [
-            (0.4, "n = 7\n"),
+            (1.0, "n = 7\n"),
             (0.15, "while True:\n"), (0.15, "    n = n\n"), (0.15, "\n"),
-            (0.6, "\u{03}"),
+            (1.0, "\u{03}"),
             (0.4, "n * 6\n"),
             (0.2, "(1 +\n"), (0.2, "\u{03}"), (0.3, "n\n"),
             (0.2, "\u{04}"),
