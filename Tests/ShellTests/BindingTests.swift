@@ -210,6 +210,19 @@ final class BindingTests: XCTestCase {
         XCTAssertEqual(r.out, "True weight False True\n")
     }
 
+    func testParameterClass() {
+        let r = run("""
+        import torch, torch.nn as nn
+        p = nn.Parameter(torch.ones(2))
+        m = nn.Linear(2, 1)
+        print(isinstance(p, nn.Parameter), isinstance(m.weight, nn.Parameter), isinstance(torch.ones(1), nn.Parameter))
+        print(p)
+
+        """)
+        XCTAssertEqual(r.err, "")
+        XCTAssertEqual(r.out, "True True False\nParameter containing:\ntensor([1., 1.], requires_grad=True)\n")
+    }
+
     func testReturnnNamesAndUnknownModules() {
         XCTAssertEqual(run("from returnn.torch.context import RunCtx, get_run_ctx\nimport returnn.frontend as rf\nprint('ok')\n").out, "ok\n")
         XCTAssertTrue(run("import returnn.nosuch\n").err.contains("ModuleNotFoundError: No module named 'returnn.nosuch'"))

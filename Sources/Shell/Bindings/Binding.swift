@@ -27,7 +27,7 @@ struct Binding {
         return .builtin(PyBuiltin(name) { rt, _, args, kw in try b.call(name, [receiver] + args, kw, rt) })
     }
 
-    func call(_ name: String, _ args: [Value], _ kw: [(String, Value)], _ rt: Runtime) throws -> Value {
+    func call(_ name: String, _ args: [Value], _ kw: [(String, Value)], _ rt: Runtime?) throws -> Value {
         do {
             return try body(try Args(name, params, args, kw, rt))
         } catch let e as TensorError {

@@ -10,7 +10,7 @@ enum Bindings {
         let moduleClass = NNModuleClass(runtime: rt)
         interp.registerModule("torch") { torchModule() }
         interp.registerModule("torch.nn") {
-            moduleOf("torch.nn", NNBindings.layers, extra: ["Module": .host(moduleClass)])
+            moduleOf("torch.nn", NNBindings.layers, extra: ["Module": .host(moduleClass), "Parameter": .host(ParameterClass(runtime: rt))])
         }
         interp.registerModule("torch.nn.functional") { moduleOf("torch.nn.functional", FunctionalBindings.table) }
         interp.registerModule("torch.nn.utils") { moduleOf("torch.nn.utils", NNBindings.utils) }

@@ -89,13 +89,15 @@ enum NNBindings {
             let (s, e) = (try a.int("start_dim", 1), try a.int("end_dim", -1))
             return make(FunctionModule("Flatten", "start_dim=\(s), end_dim=\(e)") { try $0.flatten(startDim: s, endDim: e) })
         },
-        "Parameter": Binding(["data", "requires_grad"]) { a in
-            let t = try a.optTensor("data") ?? Tensor.zeros([0])
-            let p = t.detach()
-            if try a.bool("requires_grad", true) { try rethrowing { _ = try p.requiresGrad(true) } }
-            return Convert.parameter(p)
-        },
     ]
+
+    /// `nn.Parameter(data, requires_grad=True)`: a leaf sharing `data`'s storage.
+    static let parameter = Binding(["data", "requires_grad"]) { a in
+        let t = try a.optTensor("data") ?? Tensor.zeros([0])
+        let p = t.detach()
+        if try a.bool("requires_grad", true) { try rethrowing { _ = try p.requiresGrad(true) } }
+        return Convert.parameter(p)
+    }
 
     static func conv(dims: Int) -> Binding {
         Binding(["in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode"]) { a in
@@ -186,3 +188,23 @@ final class FunctionModule: Module {
     override var extraRepr: String { extra }
     override func forward(_ input: Tensor) throws -> Tensor { try fn(input) }
 }
+
+/// `nn.Parameter`: callable like a class, and a target of `isinstance`.
+final class ParameterClass: HostObject {
+    weak var runtime: Runtime?
+    init(runtime: Runtime?) { self.runtime = runtime }
+    var typeName: String { "type" }
+    func repr() -> String { "<class 'torch.nn.parameter.Parameter'>" }
+    var isCallable: Bool { true }
+    func call(_ args: [Value], _ kwargs: [(String, Value)]) throws -> Value {
+        try NNBindings.parameter.call("Parameter", args, kwargs, runtime)
+    }
+    func getAttribute(_ name: String) throws -> Value? {
+        guard name == "__instancecheck__" else { return nil }
+        return .builtin(PyBuiltin(name) { _, _, args, _ in
+            if case .host(let t as TensorObject)? = args.first { return .bool(t.isParameter) }
+            return .bool(false)
+        })
+    }
+}
+
