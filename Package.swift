@@ -44,7 +44,7 @@ let package = Package(
                           swiftSettings: fast),
         .executableTarget(name: "mrsh-data-bench", dependencies: ["Datasets"], path: "Sources/DataBench",
                           swiftSettings: fast),
-        .executableTarget(name: "mrsh-demo", dependencies: ["Tensor"], path: "Sources/Demo",
+        .executableTarget(name: "mrsh-demo", dependencies: ["Engine", "Datasets", "Tensor"], path: "Sources/Demo",
                           swiftSettings: fast),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),

@@ -18,6 +18,17 @@ extension Compiler {
         case .not(let a):
             let af = try condition(a)
             return { f in .bool(!(try af(f))) }
+        case .compare(let a, let ops, let rest, _) where ops.count == 1 && HostOperator(rawValue: ops[0].rawValue) != nil:
+            // A single comparison may involve a host object whose result is not a bool
+            // (`x > 0` on a tensor is a bool tensor, as in PyTorch).
+            let af = try expr(a), bf = try expr(rest[0])
+            let op = ops[0], hop = HostOperator(rawValue: ops[0].rawValue)!
+            return { f in
+                let x = try af(f), y = try bf(f)
+                if case .host(let h) = x, let r = try h.binaryOp(hop, y, reflected: false) { return r }
+                if case .host(let h) = y, let r = try h.binaryOp(hop, x, reflected: true) { return r }
+                return .bool(try f.rt.compare(op, x, y))
+            }
         case .compare:
             let c = try condition(e)
             return { f in .bool(try c(f)) }

@@ -80,6 +80,8 @@ extension Runtime {
             }
             if let h = inst.host { return try formatHostString(h.str(), fs, spec) }
         case .host(let h):
+            // Hosts may format themselves (a 0-d tensor as its number, as PyTorch does).
+            if let m = try h.getAttribute("__format__"), case .str(let s) = try call(m, [.str(spec)], []) { return s }
             return try formatHostString(h.str(), fs, spec)
         default: break
         }

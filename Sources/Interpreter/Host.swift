@@ -68,4 +68,11 @@ public extension HostObject {
 public protocol HostClass: HostObject {
     /// Makes the host part of a new instance of a user subclass named `className`.
     func instantiate(className: String) throws -> HostObject
+    /// Tells the host part which instance it belongs to (so Swift code holding only the host
+    /// part, e.g. a container module, can call the instance's methods such as `forward`).
+    func bind(_ host: HostObject, to instance: Value)
+}
+
+public extension HostClass {
+    func bind(_ host: HostObject, to instance: Value) {}
 }

@@ -122,7 +122,13 @@ struct Parser {
             return out
         }
         k += 1
-        guard cur.kind == .indent else { throw error("expected an indented block") }
+        guard cur.kind == .indent else {
+            // A nested block header on the last line (`class A:` / `    def f(self):`) ends in
+            // dedents, not at EOF: still only incomplete input for the REPL.
+            let e = error("expected an indented block")
+            let atEnd = toks[k...].allSatisfy { $0.kind == .dedent || $0.kind == .newline || $0.kind == .eof }
+            throw atEnd ? SyntaxError(file: e.file, pos: e.pos, message: e.message, incomplete: true, sourceLine: e.sourceLine) : e
+        }
         k += 1
         var out: [Stmt] = []
         while cur.kind != .dedent && cur.kind != .eof {

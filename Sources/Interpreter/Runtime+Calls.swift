@@ -146,7 +146,11 @@ extension Runtime {
     func instantiate(_ cls: PyClass, _ args: [Value], _ kw: [(String, Value)]) throws -> Value {
         if let ctor = cls.construct { return try ctor(self, .type(cls), args, kw) }
         let inst = PyInstance(cls)
-        if let hb = cls.hostBase { inst.host = try hb.instantiate(className: cls.name) }
+        if let hb = cls.hostBase {
+            let h = try hb.instantiate(className: cls.name)
+            inst.host = h
+            hb.bind(h, to: .instance(inst))
+        }
         if let d = inst.exc { d.args = args }
         if let initFn = cls.lookup("__init__") {
             let r = try call(initFn, [.instance(inst)] + args, kw)

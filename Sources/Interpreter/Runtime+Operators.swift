@@ -221,6 +221,10 @@ extension Runtime {
         if case .instance(let i) = a, let m = i.cls.lookup("__i" + String(Runtime.dunderNames[op]!.0.dropFirst(2))) {
             return try call(m, [a, b], [])
         }
+        // Host objects (tensors) update in place when they offer `__iadd__` & co., as PyTorch does.
+        if case .host(let h) = a, let m = try h.getAttribute("__i" + String(Runtime.dunderNames[op]!.0.dropFirst(2))) {
+            return try call(m, [b], [])
+        }
         return try binary(op, a, b)
     }
 

@@ -47,7 +47,7 @@ public final class PyRange {
 
 /// A slice object `start:stop:step`.
 public final class PySlice {
-    let start: Value, stop: Value, step: Value
+    public let start: Value, stop: Value, step: Value
     init(_ start: Value, _ stop: Value, _ step: Value) { self.start = start; self.stop = stop; self.step = step }
 }
 
@@ -164,11 +164,11 @@ final class ExceptionData {
 
 /// An instance of a user class (or of an exception class).
 public final class PyInstance {
-    let cls: PyClass
+    public let cls: PyClass
     var slots: [Value]
     var exc: ExceptionData?
     /// The host object behind an instance of a class derived from a host class.
-    var host: HostObject?
+    public internal(set) var host: HostObject?
     init(_ cls: PyClass) {
         self.cls = cls
         self.slots = Array(repeating: .unbound, count: cls.layoutNames.count)

@@ -1,78 +1,87 @@
+import ArgumentParser
 import Glibc
 import Interpreter
 
-/// Minimal entry until the shell issue completes the program: `mrsh -f FILE [args]` and
-/// `mrsh -c CODE [args]`. Exit status 0 on success, 1 after a script error, 2 on a usage error.
-let usage = """
-usage: mrsh -f FILE [ARG ...]
-       mrsh -c CODE [ARG ...]
+/// The `mrsh` command line (swift-argument-parser). Exit status: 0 on success, 1 after a script
+/// error, 2 on a usage error.
+struct MrshCommand: ParsableCommand {
+    static let version = "mrsh 0.1.0"
 
-"""
+    @Option(name: .customShort("f"), help: ArgumentHelp("Run a script (a config) file.", valueName: "file"))
+    var file: String?
 
-func writeOut(_ s: String) { fputs(s, stdout) }
-func writeErr(_ s: String) {
-    fflush(stdout)
-    fputs(s, stderr)
-}
+    @Option(name: .customShort("c"), help: ArgumentHelp("Run a string of code.", valueName: "code"))
+    var command: String?
 
-func readFile(_ path: String) -> String? {
-    guard let f = fopen(path, "r") else { return nil }
-    defer { fclose(f) }
-    var bytes: [UInt8] = []
-    var buf = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = fread(&buf, 1, buf.count, f)
-        if n <= 0 { break }
-        bytes += buf[0..<n]
+    @Flag(name: .customShort("i"), help: "Enter the interactive shell after the file or code, with its state.")
+    var interactive = false
+
+    @Flag(name: .customLong("keep-going"), help: "With piped input: report errors and go on instead of exiting.")
+    var keepGoing = false
+
+    @Flag(name: .customLong("version"), help: "Print the version and exit.")
+    var showVersion = false
+
+    @Argument(parsing: .captureForPassthrough,
+              help: ArgumentHelp("After -f FILE: overrides '++key value'; after -c CODE: sys.argv[1:].", valueName: "args"))
+    var rest: [String] = []
+
+    static let configuration = CommandConfiguration(
+        commandName: "mrsh",
+        abstract: "Mini-RETURNN's shell: a Python subset with PyTorch built in.",
+        discussion: """
+        mrsh                      interactive when stdin is a terminal, else runs the piped program
+        mrsh -f config.mrs [++key value ...]   run a config; then its `task`, like rnn.py
+        mrsh -c 'print(1)'        run a string
+        """)
+
+    func validate() throws {
+        if file != nil && command != nil { throw ValidationError("-f and -c cannot be used together") }
     }
-    return String(decoding: bytes, as: UTF8.self)
 }
 
-func runMain() -> Int32 {
-    let argv = Array(CommandLine.arguments.dropFirst())
-    guard argv.count >= 2, argv[0] == "-f" || argv[0] == "-c" else {
-        if argv.first == "--help" || argv.first == "-h" { writeOut(usage); return 0 }
-        writeErr(usage)
+/// Parses the command line and runs; returns the exit status.
+func runMain(_ arguments: [String]) -> Int32 {
+    var options: MrshCommand
+    // Overrides start at the first `++key`; `-i` / `--keep-going` may still follow them.
+    let split = arguments.firstIndex { $0.hasPrefix("++") } ?? arguments.count
+    var tail: [String] = []
+    var trailingFlags: Set<String> = []
+    var i = split
+    while i < arguments.count {
+        let a = arguments[i]
+        if a == "-i" || a == "--keep-going" { trailingFlags.insert(a); i += 1; continue }
+        tail.append(a)
+        if a.hasPrefix("++"), i + 1 < arguments.count { tail.append(arguments[i + 1]); i += 1 }
+        i += 1
+    }
+    let head = Array(arguments[..<split])
+    if head.first == "--help" || head.first == "-h" || (head.count >= 2 && head[0] == "-i" && head[1] == "--help") {
+        print(MrshCommand.helpMessage())
+        return 0
+    }
+    do {
+        options = try MrshCommand.parse(head)
+        options.rest += tail
+        options.interactive = options.interactive || trailingFlags.contains("-i")
+        options.keepGoing = options.keepGoing || trailingFlags.contains("--keep-going")
+    } catch {
+        if MrshCommand.exitCode(for: error) == .success {
+            fputs(MrshCommand.fullMessage(for: error) + "\n", stdout)
+            return 0
+        }
+        fputs("mrsh: " + MrshCommand.fullMessage(for: error) + "\n" + MrshCommand.usageString() + "\n", stderr)
         return 2
     }
-    let source: String
-    let file: String
-    if argv[0] == "-f" {
-        file = argv[1]
-        guard let text = readFile(file) else {
-            writeErr("mrsh: can't open file '\(file)': No such file or directory\n")
-            return 2
-        }
-        source = text
-    } else {
-        file = "<string>"
-        source = argv[1]
+    if options.showVersion {
+        print(MrshCommand.version)
+        return 0
     }
-    let interp = Interpreter(stdout: writeOut, stderr: writeErr)
-    interp.argv = argv[0] == "-f" ? Array(argv[1...]) : ["-c"] + Array(argv[2...])
-    interp.rememberSource(source, file: file)
-    let status: Int32 = Interpreter.onLargeStack {
-        do {
-            try interp.run(source, file: file)
-            return 0
-        } catch {
-            if let code = exitCode(of: error, interp) { return code }
-            writeErr(interp.formatError(error))
-            return 1
-        }
-    }
-    fflush(stdout)
-    return status
+    Interrupts.blockOnMainThread()
+    return Interpreter.onLargeStack { Program(options).run() }
 }
 
-/// `sys.exit(n)`: the status it asks for (nil for any other error).
-func exitCode(of error: Error, _ interp: Interpreter) -> Int32? {
-    guard let pe = error as? PyError, pe.typeName == "SystemExit" else { return nil }
-    let msg = pe.message
-    if msg.isEmpty || msg == "None" { return 0 }
-    if let n = Int32(msg) { return n }
-    writeErr(msg + "\n")
-    return 1
-}
-
-exit(runMain())
+setvbuf(stdout, nil, _IOFBF, 1 << 16)
+let status = runMain(Array(CommandLine.arguments.dropFirst()))
+fflush(stdout)
+exit(status)

@@ -218,6 +218,7 @@ public final class EpochLoop<Backend: TrainingBackend> {
 /// An error that ends a run (empty dataset, ...).
 public struct EngineRunError: Error, CustomStringConvertible, Equatable {
     public let message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
 

@@ -29,6 +29,13 @@ public enum GradMode {
         return try body()
     }
 
+    /// Turns recording off until the matching `endNoGrad()`: for scopes whose body is not a Swift
+    /// closure (the shell's `with torch.no_grad():`). Calls must pair on the same thread.
+    public static func beginNoGrad() { disabledDepth += 1 }
+
+    /// Ends a scope opened by `beginNoGrad()`.
+    public static func endNoGrad() { disabledDepth = Swift.max(0, disabledDepth - 1) }
+
     /// Runs `body` with gradient recording on even inside a no-grad scope (`torch.enable_grad()`).
     public static func enableGrad<T>(_ body: () throws -> T) rethrows -> T {
         let saved = disabledDepth

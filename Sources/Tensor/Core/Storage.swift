@@ -53,15 +53,24 @@ enum BufferPool {
         return (n + step - 1) / step * step
     }
 
+    /// A cached buffer of at least `n` bytes (best fit among the size classes up to 2n), else a new one.
+    /// Taking a somewhat larger buffer keeps batches of varying length (padded T changes every
+    /// step) on already-touched memory instead of faulting in fresh pages.
     static func allocate(_ n: Int) -> (UnsafeMutableRawPointer, Int) {
         let cap = sizeClass(n)
         if cap >= minPooled {
             pthread_mutex_lock(mutex)
-            if var list = free[cap], let p = list.popLast() {
-                free[cap] = list
-                cachedBytes -= cap
-                pthread_mutex_unlock(mutex)
-                return (p, cap)
+            let top = Int.bitWidth - 1 - cap.leadingZeroBitCount
+            let step = 1 << (top - 3)
+            var candidate = cap
+            while candidate <= 2 * cap {
+                if var list = free[candidate], let p = list.popLast() {
+                    free[candidate] = list
+                    cachedBytes -= candidate
+                    pthread_mutex_unlock(mutex)
+                    return (p, candidate)
+                }
+                candidate += candidate >= 2 << top ? step * 2 : step
             }
             pthread_mutex_unlock(mutex)
         }
