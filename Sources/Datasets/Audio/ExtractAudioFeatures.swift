@@ -48,7 +48,8 @@ public final class ExtractAudioFeatures {
             guard ch == audio.channels else {
                 throw AudioDecodeError(message: "audio has \(audio.channels) channels, num_channels=\(ch)")
             }
-            x = FeatureMatrix(values: samples.map(Float.init), frames: samples.count / ch, dim: 1, channels: ch)
+            x = FeatureMatrix(values: samples.map(Float.init), frames: samples.count / ch, dim: 1, channels: ch,
+                              timeContiguous: ch == 1)
         } else {
             x = try AudioFeatureFunctions.compute(o, audio: samples, sampleRate: audio.sampleRate)
         }

@@ -6,6 +6,9 @@ struct FeatureMatrix {
     var dim: Int
     /// Middle axis (raw waveforms with `num_channels`), nil for 2-d features.
     var channels: Int?
+    /// Whether the original's numpy array is time-contiguous (Fortran order: the transposed
+    /// librosa output, or a `[T, 1]` waveform). numpy then sums over time pairwise, else sequentially.
+    var timeContiguous = true
 
     var rowSize: Int { (channels ?? 1) * dim }
     var shape: [Int] { channels.map { [frames, $0, dim] } ?? [frames, dim] }
@@ -53,14 +56,44 @@ enum FeatureTransforms {
             out.append(contentsOf: x.values[(r * x.dim)..<((r + 1) * x.dim)])
             for dl in deltas { out.append(contentsOf: dl[(r * x.dim)..<((r + 1) * x.dim)]) }
         }
-        return FeatureMatrix(values: out, frames: x.frames, dim: x.dim * (k + 1), channels: x.channels)
+        return FeatureMatrix(values: out, frames: x.frames, dim: x.dim * (k + 1), channels: x.channels, timeContiguous: false)
     }
 
-    /// Per-column mean over frames as numpy computes a float32 `mean(axis=0)`: a sequential float32 sum.
-    static func columnMean(_ v: [Float], frames: Int, width: Int) -> [Float] {
+    /// Per-column mean over frames as numpy computes a float32 `mean(axis=0)`: pairwise float32
+    /// summation along a contiguous time axis, a sequential float32 sum otherwise.
+    static func columnMean(_ v: [Float], frames: Int, width: Int, pairwise: Bool) -> [Float] {
+        if pairwise {
+            return v.withUnsafeBufferPointer { p in
+                (0..<width).map { j in pairwiseSum(p.baseAddress! + j, frames, stride: width) / Float(frames) }
+            }
+        }
         var acc = [Float](repeating: 0, count: width)
         for t in 0..<frames { for j in 0..<width { acc[j] += v[t * width + j] } }
         return acc.map { $0 / Float(frames) }
+    }
+
+    /// numpy's float32 `pairwise_sum`: below 8 a plain loop, up to 128 eight interleaved
+    /// accumulators combined as a tree plus the rest, above that halves split at a multiple of 8.
+    static func pairwiseSum(_ a: UnsafePointer<Float>, _ n: Int, stride: Int) -> Float {
+        if n < 8 {
+            var res: Float = 0
+            for i in 0..<n { res += a[i * stride] }
+            return res
+        }
+        if n <= 128 {
+            var r = (0..<8).map { a[$0 * stride] }
+            var i = 8
+            while i < n - n % 8 {
+                for j in 0..<8 { r[j] += a[(i + j) * stride] }
+                i += 8
+            }
+            var res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+            while i < n { res += a[i * stride]; i += 1 }
+            return res
+        }
+        var n2 = n / 2
+        n2 -= n2 % 8
+        return pairwiseSum(a, n2, stride: stride) + pairwiseSum(a + n2 * stride, n - n2, stride: stride)
     }
 
     /// `x -= mean(x, 0)` (per_seq) in float32.
@@ -68,7 +101,7 @@ enum FeatureTransforms {
         let w = x.rowSize
         let vec: [Float]
         switch norm {
-        case .perSeq: vec = columnMean(x.values, frames: x.frames, width: w)
+        case .perSeq: vec = columnMean(x.values, frames: x.frames, width: w, pairwise: x.timeContiguous)
         case .scalar(let s): vec = [Float](repeating: s, count: w)
         case .vector(let v): vec = (0..<w).map { v[$0 % x.dim] }
         }
@@ -81,10 +114,10 @@ enum FeatureTransforms {
         let vec: [Float]
         switch norm {
         case .perSeq:
-            let mean = columnMean(x.values, frames: x.frames, width: w)
+            let mean = columnMean(x.values, frames: x.frames, width: w, pairwise: x.timeContiguous)
             var sq = x.values
             for i in 0..<sq.count { let c = sq[i] - mean[i % w]; sq[i] = c * c }
-            vec = columnMean(sq, frames: x.frames, width: w).map { max($0.squareRoot(), 1e-2) }
+            vec = columnMean(sq, frames: x.frames, width: w, pairwise: x.timeContiguous).map { max($0.squareRoot(), 1e-2) }
         case .scalar(let s): vec = [Float](repeating: s, count: w)
         case .vector(let v): vec = (0..<w).map { v[$0 % x.dim] }
         }
