@@ -37,17 +37,48 @@ public enum AudioDecoder {
         guard channels > 0, info.samplerate > 0, frames >= 0 else {
             throw AudioDecodeError(message: "audio header is invalid (channels \(channels), sample rate \(info.samplerate))")
         }
-        var samples = [Double](repeating: 0, count: frames * channels)
-        let read = samples.withUnsafeMutableBufferPointer { sf_readf_double(file, $0.baseAddress, sf_count_t(frames)) }
+        // Read in blocks up to the end: a damaged header may promise any number of frames.
+        let block = 65_536
+        var samples: [Double] = []
+        samples.reserveCapacity(min(frames, bytes.count * 16) * channels)
+        var buffer = [Double](repeating: 0, count: block * channels)
+        while true {
+            let n = Int(buffer.withUnsafeMutableBufferPointer { sf_readf_double(file, $0.baseAddress, sf_count_t(block)) })
+            if n <= 0 { break }
+            samples.append(contentsOf: buffer[0..<(n * channels)])
+        }
         let err = sf_error(file)
         if err != 0 {
             throw AudioDecodeError(message: "corrupt audio data (\(String(cString: sf_error_number(err))))")
         }
-        guard Int(read) == frames else {
-            throw AudioDecodeError(message: "truncated audio: header promises \(frames) frames, only \(read) could be decoded")
+        let read = samples.count / channels
+        guard read == frames else {
+            let promised = frames >= Int(Int32.max) * 1024 ? "an unknown number of" : String(frames)
+            throw AudioDecodeError(message: "truncated or corrupt audio: header promises \(promised) frames, \(read) could be decoded")
+        }
+        if let missing = wavDataShortfall(bytes) {
+            throw AudioDecodeError(message: "truncated WAV: its data chunk lacks \(missing) bytes")
         }
         return DecodedAudio(samples: samples, sampleRate: Int(info.samplerate), channels: channels,
                             format: formatName(info.format))
+    }
+
+    /// libsndfile silently shortens a WAV whose `data` chunk runs past the end of the file:
+    /// the number of missing bytes, or nil when the chunk is whole (or the size is a streaming placeholder).
+    static func wavDataShortfall(_ b: [UInt8]) -> Int? {
+        func u32(_ i: Int) -> Int { Int(b[i]) | Int(b[i + 1]) << 8 | Int(b[i + 2]) << 16 | Int(b[i + 3]) << 24 }
+        guard b.count >= 12, b[0..<4].elementsEqual("RIFF".utf8), b[8..<12].elementsEqual("WAVE".utf8) else { return nil }
+        var p = 12
+        while p + 8 <= b.count {
+            let size = u32(p + 4)
+            if b[p..<(p + 4)].elementsEqual("data".utf8) {
+                guard size != 0, size != 0xFFFF_FFFF else { return nil }
+                let missing = p + 8 + size - b.count
+                return missing > 0 ? missing : nil
+            }
+            p += 8 + size + (size & 1)
+        }
+        return nil
     }
 
     private static func formatName(_ format: Int32) -> String {
