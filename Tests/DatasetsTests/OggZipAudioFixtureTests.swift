@@ -132,3 +132,32 @@ final class OggZipAudioFixtureTests: XCTestCase {
         }
     }
 }
+
+/// Feature extraction runs inside the prefetching pipeline: `BatchLoader` (background thread)
+/// yields the same batches as the synchronous `BatchIterator`.
+final class AudioLoaderTests: XCTestCase {
+    func testLoaderThreadExtractsSameBatches() throws {
+        let zipPath = audioFixtureDir().appendingPathComponent("G_corpus.zip").path
+        let options: OptionValue = ["class": "OggZipDataset", "path": .string(zipPath), "targets": nil, "seq_ordering": "random",
+                                    "audio": ["features": "log_mel_filterbank", "num_feature_filters": 80, "with_delta": 2,
+                                              "random_permute": ["rnd_zoom_switch": 0.5, "rnd_stretch_switch": 0.0, "rnd_pitch_switch": 0.0]]]
+        var opts = PipelineOptions()
+        opts.maxSeqs = 2
+        for epoch in 1...2 {
+            let it = try BatchIterator(dataset: try Dataset.create(options: options), epoch: epoch, options: opts)
+            var direct: [Batch] = []
+            while let b = try it.next() { direct.append(b) }
+            let loader = try BatchLoader(dataset: try Dataset.create(options: options), epoch: epoch, options: opts, prefetch: 2)
+            var loaded: [Batch] = []
+            while let b = try loader.next() { loaded.append(b) }
+            XCTAssertEqual(loaded.count, 5, "epoch \(epoch): batch_size 1 by default")
+            XCTAssertEqual(loaded.map(\.keys), direct.map(\.keys), "epoch \(epoch)")
+            for (a, b) in zip(loaded, direct) {
+                for (x, y) in zip(a.entries, b.entries) {
+                    guard case .tensor(let tx) = x.value, case .tensor(let ty) = y.value else { continue }
+                    XCTAssertEqual(tx, ty, "epoch \(epoch) \(x.key)")
+                }
+            }
+        }
+    }
+}
