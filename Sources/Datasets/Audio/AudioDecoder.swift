@@ -9,6 +9,13 @@ public struct DecodedAudio: Sendable {
     /// libsndfile's major format name (`WAV`, `FLAC`, `OGG`, ...).
     public var format: String
 
+    public init(samples: [Double], sampleRate: Int, channels: Int = 1, format: String = "") {
+        self.samples = samples
+        self.sampleRate = sampleRate
+        self.channels = channels
+        self.format = format
+    }
+
     /// Number of frames (samples per channel).
     public var frames: Int { channels == 0 ? 0 : samples.count / channels }
 }
