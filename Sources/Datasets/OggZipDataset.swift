@@ -26,6 +26,7 @@ public final class OggZipDataset: Dataset {
     /// The feature extractor (nil with `audio=None`).
     public let featureExtractor: ExtractAudioFeatures?
     private let namesArePrefixes: Bool
+    private let epochWiseFilter: EpochWiseFilter?
     /// Opened zips by index into `paths` (nil for a directory corpus), opened on first use.
     private var archives: [Int: ZipArchive] = [:]
     /// Features of the last sequence asked for, so `get_data` and the pipeline extract once.
@@ -48,7 +49,9 @@ public final class OggZipDataset: Dataset {
         case nil: targets = nil
         case let v?: targets = try Vocabulary.create(options: v)
         }
-        for key in ["targets_post_process", "epoch_wise_filter"] where r.value(key) != nil {
+        let context = all.first ?? "OggZipDataset"
+        epochWiseFilter = try r.value("epoch_wise_filter").map { try EpochWiseFilter($0, context: context) }
+        for key in ["targets_post_process"] where r.value(key) != nil {
             throw DatasetError(file: paths.first, key: key, "not yet supported")
         }
         _ = try r.bool("use_cache_manager", default: false)
@@ -150,6 +153,7 @@ public final class OggZipDataset: Dataset {
     /// Re-seeds the feature extractor's `RandomState` as the original does in `init_seq_order`.
     public override func initSeqOrder(epoch: Int?) throws {
         try super.initSeqOrder(epoch: epoch)
+        if let f = epochWiseFilter { seqOrder = try f.filter(epoch: epoch, seqOrder: seqOrder, seqLength: corpusSortLength) }
         try reseedAudio(epoch: epoch)
     }
 

@@ -161,3 +161,29 @@ final class AudioLoaderTests: XCTestCase {
         }
     }
 }
+
+/// `epoch_wise_filter` on G_corpus (lengths int(duration·100) = [40, 85, 60, 50, 70]); expected
+/// orders follow the original's `binary_search_any` over the sorted lengths' running mean.
+final class EpochWiseFilterTests: XCTestCase {
+    private func order(_ filter: OptionValue, epoch: Int) throws -> [Int] {
+        let ds = try Dataset.create(options: ["class": "OggZipDataset", "path": .string(audioFixtureDir().appendingPathComponent("G_corpus.zip").path),
+                                              "audio": nil, "targets": nil, "epoch_wise_filter": filter])
+        try ds.initSeqOrder(epoch: epoch)
+        return ds.seqOrder
+    }
+
+    func testMaxMeanLen() throws {
+        // mean of the n shortest: 40, 45, 50, 55, 61.
+        XCTAssertEqual(try order(["(1, 5)": ["max_mean_len": 55]], epoch: 1), [0, 2, 3, 4])   // exact hit at n = 4
+        XCTAssertEqual(try order(["(1, 5)": ["max_mean_len": 52]], epoch: 1), [0, 2, 3, 4])   // the search ends at the first n above
+        XCTAssertEqual(try order(["(1, 5)": ["max_mean_len": 45]], epoch: 1), [0, 3])
+        XCTAssertEqual(try order(["(1, 5)": ["max_mean_len": 44]], epoch: 1), [0, 3])
+        XCTAssertEqual(try order(["(2, None)": ["max_mean_len": 45]], epoch: 1), [0, 1, 2, 3, 4])
+        XCTAssertEqual(try order(["(2, None)": ["max_mean_len": 45]], epoch: 7), [0, 3])
+    }
+
+    func testBadFilterOptions() throws {
+        XCTAssertThrowsError(try order(["(1, 5)": ["max_mean": 45]], epoch: 1)) { XCTAssertTrue("\($0)".contains("'max_mean': unknown option"), "\($0)") }
+        XCTAssertThrowsError(try order(["1-5": ["max_mean_len": 45]], epoch: 1)) { XCTAssertTrue("\($0)".contains("not an (ep_start, ep_end) tuple"), "\($0)") }
+    }
+}
