@@ -20,8 +20,8 @@ public struct DecodedAudio: Sendable {
     public var frames: Int { channels == 0 ? 0 : samples.count / channels }
 }
 
-/// A decoding failure; the caller adds the zip, member and sequence.
-public struct AudioDecodeError: Error, CustomStringConvertible {
+/// A decoding or feature-extraction failure of one audio file; the caller adds the zip, member and sequence.
+public struct AudioError: Error, CustomStringConvertible {
     public var message: String
     public var description: String { message }
 }
@@ -37,12 +37,12 @@ public enum AudioDecoder {
         var info = SF_INFO()
         let user = Unmanaged.passUnretained(source).toOpaque()
         guard let file = sf_open_virtual(&io, Int32(SFM_READ), &info, user) else {
-            throw AudioDecodeError(message: "cannot decode audio (\(String(cString: sf_strerror(nil))))")
+            throw AudioError(message: "cannot decode audio (\(String(cString: sf_strerror(nil))))")
         }
         defer { sf_close(file) }
         let channels = Int(info.channels), frames = Int(info.frames)
         guard channels > 0, info.samplerate > 0, frames >= 0 else {
-            throw AudioDecodeError(message: "audio header is invalid (channels \(channels), sample rate \(info.samplerate))")
+            throw AudioError(message: "audio header is invalid (channels \(channels), sample rate \(info.samplerate))")
         }
         // Read in blocks up to the end: a damaged header may promise any number of frames.
         let block = 65_536
@@ -56,15 +56,15 @@ public enum AudioDecoder {
         }
         let err = sf_error(file)
         if err != 0 {
-            throw AudioDecodeError(message: "corrupt audio data (\(String(cString: sf_error_number(err))))")
+            throw AudioError(message: "corrupt audio data (\(String(cString: sf_error_number(err))))")
         }
         let read = samples.count / channels
         guard read == frames else {
             let promised = frames >= Int(Int32.max) * 1024 ? "an unknown number of" : String(frames)
-            throw AudioDecodeError(message: "truncated or corrupt audio: header promises \(promised) frames, \(read) could be decoded")
+            throw AudioError(message: "truncated or corrupt audio: header promises \(promised) frames, \(read) could be decoded")
         }
         if let missing = wavDataShortfall(bytes) {
-            throw AudioDecodeError(message: "truncated WAV: its data chunk lacks \(missing) bytes")
+            throw AudioError(message: "truncated WAV: its data chunk lacks \(missing) bytes")
         }
         return DecodedAudio(samples: samples, sampleRate: Int(info.samplerate), channels: channels,
                             format: formatName(info.format))

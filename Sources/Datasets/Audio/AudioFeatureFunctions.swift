@@ -12,7 +12,7 @@ enum AudioFeatureFunctions {
     static func framing(_ o: AudioFeatureOptions, sampleRate sr: Int) throws -> Framing {
         let n = Int(o.windowLen * Double(sr)), hop = Int(o.stepLen * Double(sr))
         guard n > 0, hop > 0 else {
-            throw AudioDecodeError(message: "window_len \(o.windowLen) / step_len \(o.stepLen) give no samples at \(sr) Hz")
+            throw AudioError(message: "window_len \(o.windowLen) / step_len \(o.stepLen) give no samples at \(sr) Hz")
         }
         return Framing(nFFT: n, hop: hop)
     }
@@ -53,7 +53,7 @@ enum AudioFeatureFunctions {
 
     private static func requireFrames(_ frames: Int, samples: Int, nFFT: Int) throws {
         guard frames > 0 else {
-            throw AudioDecodeError(message: "audio of \(samples) samples is shorter than the window (n_fft \(nFFT)) and center=False")
+            throw AudioError(message: "audio of \(samples) samples is shorter than the window (n_fft \(nFFT)) and center=False")
         }
     }
 
@@ -71,7 +71,7 @@ enum AudioFeatureFunctions {
     static func mfcc(_ o: AudioFeatureOptions, audio: [Double], sampleRate sr: Int, framing fr: Framing) throws -> FeatureMatrix {
         let nMels = o.nMels ?? 128, n = o.numFeatureFilters
         guard n <= nMels else {
-            throw AudioDecodeError(message: "mfcc: num_feature_filters \(n) exceeds n_mels \(nMels)")
+            throw AudioError(message: "mfcc: num_feature_filters \(n) exceeds n_mels \(nMels)")
         }
         let (mel, frames) = try melSpectrogram(audio, sampleRate: sr, framing: fr, numMels: nMels,
                                                fmin: o.fmin, fmax: o.fmax, center: o.center)
@@ -99,7 +99,7 @@ enum AudioFeatureFunctions {
     static func linear(_ o: AudioFeatureOptions, audio: [Double], framing fr: Framing) throws -> FeatureMatrix {
         let dim = o.numFeatureFilters
         guard 2 * dim >= fr.nFFT else {
-            throw AudioDecodeError(message: "linear_spectrogram needs 2·num_feature_filters (\(2 * dim)) >= window samples (\(fr.nFFT)), as the original asserts")
+            throw AudioError(message: "linear_spectrogram needs 2·num_feature_filters (\(2 * dim)) >= window samples (\(fr.nFFT)), as the original asserts")
         }
         let spec = Spectrogram(nFFT: 2 * dim, hop: fr.hop, winLength: fr.nFFT, center: o.center)
         let (mag, frames) = spec.compute(audio, power: 1)

@@ -25,28 +25,28 @@ public final class ExtractAudioFeatures {
     public func features(audio: DecodedAudio, seqName: String? = nil) throws -> BatchArray {
         let o = options
         if let sr = o.sampleRate, sr != audio.sampleRate {
-            throw AudioDecodeError(message: "audio has sample rate \(audio.sampleRate), sample_rate=\(sr) was asked for; the original implements no conversion")
+            throw AudioError(message: "audio has sample rate \(audio.sampleRate), sample_rate=\(sr) was asked for; the original implements no conversion")
         }
         if audio.channels > 1 && !(o.kind == .raw && o.numChannels != nil) {
-            throw AudioDecodeError(message: "audio has \(audio.channels) channels; only features='raw' with num_channels supports more than one")
+            throw AudioError(message: "audio has \(audio.channels) channels; only features='raw' with num_channels supports more than one")
         }
         var samples = audio.samples
         if let p = o.preemphasis, p != 0 {
-            guard audio.channels == 1 else { throw AudioDecodeError(message: "preemphasis needs mono audio") }
+            guard audio.channels == 1 else { throw AudioError(message: "preemphasis needs mono audio") }
             for i in stride(from: samples.count - 1, to: 0, by: -1) { samples[i] -= p * samples[i - 1] }
         }
         if o.peakNormalization, let peak = samples.lazy.map(abs).max(), peak != 0 {
             for i in 0..<samples.count { samples[i] /= peak }
         }
         if let rp = o.randomPermute {
-            guard audio.channels == 1 else { throw AudioDecodeError(message: "random_permute needs mono audio") }
+            guard audio.channels == 1 else { throw AudioError(message: "random_permute needs mono audio") }
             samples = try RandomPermute.apply(samples, options: rp, rng: &randomState)
         }
         if let pre = o.preProcess { samples = try pre(samples, audio.sampleRate) }
         var x: FeatureMatrix
         if o.kind == .raw, let ch = o.numChannels {
             guard ch == audio.channels else {
-                throw AudioDecodeError(message: "audio has \(audio.channels) channels, num_channels=\(ch)")
+                throw AudioError(message: "audio has \(audio.channels) channels, num_channels=\(ch)")
             }
             x = FeatureMatrix(values: samples.map(Float.init), frames: samples.count / ch, dim: 1, channels: ch,
                               timeContiguous: ch == 1)
@@ -61,7 +61,7 @@ public final class ExtractAudioFeatures {
         var x = input
         if o.withDelta > 0 {
             guard x.frames >= 9 else {
-                throw AudioDecodeError(message: "with_delta needs at least 9 frames (savgol width 9), got \(x.frames)")
+                throw AudioError(message: "with_delta needs at least 9 frames (savgol width 9), got \(x.frames)")
             }
             x = FeatureTransforms.appendDeltas(x, upTo: o.withDelta)
         }
@@ -72,7 +72,7 @@ public final class ExtractAudioFeatures {
         if let post = o.postProcess {
             out = try post(out, seqName)
             guard out.shape.count == x.shape.count, out.shape.last == featureDimension else {
-                throw AudioDecodeError(message: "post_process returned shape \(out.shape); expected \(x.shape.count) axes with last \(featureDimension)")
+                throw AudioError(message: "post_process returned shape \(out.shape); expected \(x.shape.count) axes with last \(featureDimension)")
             }
         }
         return out

@@ -19,11 +19,11 @@ enum RandomPermute {
         }
         if uniform(&rng, 0, 1) < o.stretchSwitch {
             let rate = uniform(&rng, o.stretchLower, o.stretchUpper)
-            throw AudioDecodeError(message: "random_permute drew a time stretch (rate \(rate)); librosa's time_stretch is not supported by mrsh (set rnd_stretch_switch=0)")
+            throw AudioError(message: "random_permute drew a time stretch (rate \(rate)); librosa's time_stretch is not supported by mrsh (set rnd_stretch_switch=0)")
         }
         if uniform(&rng, 0, 1) < o.pitchSwitch {
             let steps = uniform(&rng, o.pitchLower, o.pitchUpper)
-            throw AudioDecodeError(message: "random_permute drew a pitch shift (\(steps) steps); librosa's pitch_shift is not supported by mrsh (set rnd_pitch_switch=0)")
+            throw AudioError(message: "random_permute drew a pitch shift (\(steps) steps); librosa's pitch_shift is not supported by mrsh (set rnd_pitch_switch=0)")
         }
         return out
     }
