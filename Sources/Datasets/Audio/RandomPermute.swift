@@ -3,8 +3,9 @@ import Foundation
 /// The original's `_get_random_permuted_audio`: draws from the dataset's `RandomState` in the
 /// original's order (scale, zoom switch [+ factor], stretch switch [+ rate], pitch switch [+ steps]).
 ///
-/// Supported: the gain and `scipy.ndimage.zoom(order=3)`. librosa's `time_stretch` and
-/// `pitch_shift` are not implemented: when a draw selects one, extraction fails with a clear error.
+/// Supported: the gain, `scipy.ndimage.zoom(order=3)` and librosa's `time_stretch`. librosa's
+/// `pitch_shift` (soxr resampling) is not implemented: when a draw selects it, extraction fails
+/// with a clear error.
 enum RandomPermute {
     /// `numpy RandomState.uniform(low, high)` = `low + (high − low)·random_sample()`.
     static func uniform(_ rng: inout RandomState, _ low: Double, _ high: Double) -> Double {
@@ -18,8 +19,7 @@ enum RandomPermute {
             out = zoomCubic(out, factor: uniform(&rng, o.zoomLower, o.zoomUpper))
         }
         if uniform(&rng, 0, 1) < o.stretchSwitch {
-            let rate = uniform(&rng, o.stretchLower, o.stretchUpper)
-            throw AudioError(message: "random_permute drew a time stretch (rate \(rate)); librosa's time_stretch is not supported by mrsh (set rnd_stretch_switch=0)")
+            out = TimeStretch.apply(out, rate: uniform(&rng, o.stretchLower, o.stretchUpper))
         }
         if uniform(&rng, 0, 1) < o.pitchSwitch {
             let steps = uniform(&rng, o.pitchLower, o.pitchUpper)

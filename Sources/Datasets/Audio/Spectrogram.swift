@@ -74,6 +74,24 @@ struct Spectrogram {
         return (out, frames)
     }
 
+    /// The complex STFT (Hann window, zero padding as in `compute`): `[frames × bins]` (re, im) pairs.
+    func complex(_ signal: [Double]) -> (re: [Double], im: [Double], frames: Int) {
+        let frames = numFrames(signal.count), bins = numBins
+        var re = [Double](repeating: 0, count: frames * bins), im = re
+        let fft = RealFFT(size: nFFT)
+        signal.withUnsafeBufferPointer { sig in
+            for t in 0..<frames {
+                frame(t, of: sig, weights: window, into: fft.input)
+                fft.execute()
+                for k in 0..<bins {
+                    re[t * bins + k] = fft.output[2 * k]
+                    im[t * bins + k] = fft.output[2 * k + 1]
+                }
+            }
+        }
+        return (re, im, frames)
+    }
+
     /// librosa's `feature.rms(y, frame_length=n_fft, hop_length, center)`: per frame
     /// `sqrt(mean(x²))` over the unwindowed frame (zero padding as in `compute`).
     func rms(_ signal: [Double]) -> [Double] {
@@ -90,6 +108,38 @@ struct Spectrogram {
     }
 }
 
+/// One FFTW complex-to-real plan of a given size (unnormalised, like FFTW: divide by `size` for
+/// numpy's `irfft`). The imaginary parts of the DC and Nyquist bins are ignored, as `irfft` does.
+final class InverseRealFFT {
+    let size: Int
+    /// Interleaved complex input, `size / 2 + 1` pairs (re, im); overwritten by `execute`.
+    let input: UnsafeMutablePointer<Double>
+    let output: UnsafeMutablePointer<Double>
+    private let plan: OpaquePointer
+
+    init(size: Int) {
+        self.size = size
+        input = UnsafeMutablePointer<Double>.allocate(capacity: 2 * (size / 2 + 1))
+        output = UnsafeMutablePointer<Double>.allocate(capacity: size)
+        input.initialize(repeating: 0, count: 2 * (size / 2 + 1))
+        output.initialize(repeating: 0, count: size)
+        RealFFT.plannerLock.lock()
+        let inp = UnsafeMutableRawPointer(input).assumingMemoryBound(to: fftw_complex.self)
+        plan = fftw_plan_dft_c2r_1d(Int32(size), inp, output, UInt32(FFTW_ESTIMATE))
+        RealFFT.plannerLock.unlock()
+    }
+
+    deinit {
+        RealFFT.plannerLock.lock()
+        fftw_destroy_plan(plan)
+        RealFFT.plannerLock.unlock()
+        input.deallocate()
+        output.deallocate()
+    }
+
+    func execute() { fftw_execute(plan) }
+}
+
 /// One FFTW real-to-complex plan of a given size with its own buffers (one instance per thread).
 final class RealFFT {
     let size: Int
@@ -99,7 +149,7 @@ final class RealFFT {
     private let plan: OpaquePointer
 
     /// FFTW's planner is not thread-safe; execution of distinct plans is.
-    private static let plannerLock = NSLock()
+    static let plannerLock = NSLock()
 
     init(size: Int) {
         self.size = size
