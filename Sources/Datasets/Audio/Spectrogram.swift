@@ -44,10 +44,16 @@ struct Spectrogram {
     /// Copies frame `t` of `signal` (zero outside the signal) times `weights` into `out`.
     func frame(_ t: Int, of signal: UnsafeBufferPointer<Double>, weights: [Double]?, into out: UnsafeMutablePointer<Double>) {
         let start = t * hop - (center ? nFFT / 2 : 0)
-        for i in 0..<nFFT {
-            let j = start + i
-            let x = (j >= 0 && j < signal.count) ? signal[j] : 0
-            out[i] = weights.map { x * $0[i] } ?? x
+        // The part of the frame inside the signal; the rest is the zero padding.
+        let lo = max(0, -start), hi = min(nFFT, signal.count - start)
+        out.update(repeating: 0, count: nFFT)
+        guard lo < hi else { return }
+        if let w = weights {
+            w.withUnsafeBufferPointer { w in
+                for i in lo..<hi { out[i] = signal[start + i] * w[i] }
+            }
+        } else {
+            for i in lo..<hi { out[i] = signal[start + i] }
         }
     }
 
