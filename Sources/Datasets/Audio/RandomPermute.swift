@@ -29,7 +29,8 @@ enum RandomPermute {
     }
 
     /// `scipy.ndimage.zoom(x, factor, order=3)` for 1-d input: cubic B-spline interpolation
-    /// (prefilter with mirror boundary) at `i·(N−1)/(M−1)`, `M = round(N·factor)`.
+    /// (prefilter with mirror boundary) at `i·((N−1)/(M−1))`, `M = round(N·factor)`; a coordinate
+    /// that rounds beyond `N−1` gives 0 (scipy's `mode="constant"`).
     static func zoomCubic(_ x: [Double], factor: Double) -> [Double] {
         let n = x.count
         let m = Int((Double(n) * factor).rounded(.toNearestOrEven))
@@ -44,6 +45,8 @@ enum RandomPermute {
         }
         return (0..<m).map { i in
             let pos = Double(i) * step
+            // mode="constant": a coordinate rounded past the last sample reads cval 0, as scipy does.
+            if pos > Double(n - 1) { return 0 }
             let f = floor(pos), t = pos - f
             let base = Int(f) - 1
             let w0 = (1 - t) * (1 - t) * (1 - t) / 6

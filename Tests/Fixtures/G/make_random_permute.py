@@ -1,8 +1,9 @@
-"""Writes G_features.time_stretch.expected.json: the original ExtractAudioFeatures with a
-random_permute that draws librosa's time_stretch (seeds chosen so that the pitch shift is not
-drawn), in the G_features layout. Oracle run, not part of the tests:
+"""Writes, in the G_features layout, the original ExtractAudioFeatures with random_permute:
+G_features.time_stretch.expected.json (librosa's time_stretch drawn; the pitch shift never) and
+G_features.zoom.expected.json (scipy.ndimage.zoom with wide factors, incl. a case whose last
+coordinate rounds past the end). Oracle run, not part of the tests:
 
-    python3 make_time_stretch.py /path/to/MiniReturnn   (needs numpy, scipy, librosa 0.11, soundfile)
+    python3 make_random_permute.py /path/to/MiniReturnn   (needs numpy, scipy, librosa 0.11, soundfile)
 
 The original package imports torch; only feature_extraction.py is loaded, with a minimal stand-in
 for CollectionReadCheckCovered (get / truth_value / assert_all_read).
@@ -58,3 +59,22 @@ json.dump({"generator": {"librosa": librosa.__version__, "numpy": numpy.__versio
            "signal": "time_stretch", "wav": entries, "ogg": []},
           open("G_features.time_stretch.expected.json", "w"))
 print(len(entries), "entries")
+
+entries = []
+for signal in ["tones_a", "chirp_a", "gated_noise_a", "voiced_a"]:
+    raw = open("audio/%s.wav" % signal, "rb").read()
+    for seed in [3, 5]:
+        opts = {"rnd_zoom_switch": 1.0, "rnd_stretch_switch": 0.3, "rnd_pitch_switch": 0.0,
+                "rnd_zoom_lower": 0.7, "rnd_zoom_upper": 1.3}
+        ex = fe.ExtractAudioFeatures(features="log_mel_filterbank", num_feature_filters=20, random_permute=opts,
+                                     random_state=numpy.random.RandomState(seed))
+        v = ex.get_audio_features_from_raw_bytes(io.BytesIO(raw))
+        entries.append({"id": "log_mel_filterbank.20_random_permute_zoom_rs%d" % seed, "file": "audio/%s.wav" % signal,
+                        "options": {"features": "log_mel_filterbank", "num_feature_filters": 20, "random_permute": opts,
+                                    "random_state": "numpy.random.RandomState(%d)" % seed},
+                        "feature_dimension": ex.get_feature_dimension(), "result": summary(v)})
+json.dump({"generator": {"librosa": librosa.__version__, "numpy": numpy.__version__},
+           "description": "original ExtractAudioFeatures, random_permute with scipy.ndimage.zoom (and sometimes time_stretch)",
+           "signal": "zoom", "wav": entries, "ogg": []},
+          open("G_features.zoom.expected.json", "w"))
+print(len(entries), "zoom entries")
