@@ -45,10 +45,14 @@ enum AudioFeatureFunctions {
     static func melSpectrogram(_ audio: [Double], sampleRate sr: Int, framing fr: Framing, numMels: Int,
                                fmin: Double, fmax: Double?, center: Bool) throws -> ([Double], Int) {
         let spec = Spectrogram(nFFT: fr.nFFT, hop: fr.hop, center: center)
-        let (power, frames) = spec.compute(audio, power: 2)
+        let frames = spec.numFrames(audio.count)
         try requireFrames(frames, samples: audio.count, nFFT: fr.nFFT)
         let fb = MelFilterbank(sampleRate: sr, nFFT: fr.nFFT, numMels: numMels, fmin: fmin, fmax: fmax)
-        return (fb.apply(power, frames: frames), frames)
+        var mel = [Double](repeating: 0, count: frames * numMels)
+        mel.withUnsafeMutableBufferPointer { out in
+            spec.forEachFrame(audio, power: 2) { t, row in fb.apply(row, into: out.baseAddress! + t * numMels) }
+        }
+        return (mel, frames)
     }
 
     private static func requireFrames(_ frames: Int, samples: Int, nFFT: Int) throws {

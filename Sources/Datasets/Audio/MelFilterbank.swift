@@ -63,21 +63,14 @@ struct MelFilterbank {
         return (0..<n).map { i in melToHz(i == n - 1 ? hi : Double(i) * step + lo) }
     }
 
-    /// `W · S` per frame: `[frames × bins]` → `[frames × n_mels]`.
-    func apply(_ spectrum: [Double], frames: Int) -> [Double] {
-        var out = [Double](repeating: 0, count: frames * numMels)
-        spectrum.withUnsafeBufferPointer { s in
-            weights.withUnsafeBufferPointer { w in
-                for t in 0..<frames {
-                    let row = t * numBins
-                    for m in 0..<numMels {
-                        var acc = 0.0
-                        for f in support[m] { acc += s[row + f] * w[m * numBins + f] }
-                        out[t * numMels + m] = acc
-                    }
-                }
+    /// `W · S` for one frame: `bins` power values → `n_mels` values written to `out`.
+    func apply(_ spectrum: UnsafeBufferPointer<Double>, into out: UnsafeMutablePointer<Double>) {
+        weights.withUnsafeBufferPointer { w in
+            for m in 0..<numMels {
+                var acc = 0.0
+                for f in support[m] { acc += spectrum[f] * w[m * numBins + f] }
+                out[m] = acc
             }
         }
-        return out
     }
 }

@@ -61,23 +61,35 @@ struct Spectrogram {
     func compute(_ signal: [Double], power: Int) -> (values: [Double], frames: Int) {
         let frames = numFrames(signal.count), bins = numBins
         var out = [Double](repeating: 0, count: frames * bins)
-        guard frames > 0 else { return (out, 0) }
-        let fft = RealFFT(size: nFFT)
-        signal.withUnsafeBufferPointer { sig in
-            out.withUnsafeMutableBufferPointer { dst in
-                for t in 0..<frames {
-                    frame(t, of: sig, weights: window, into: fft.input)
-                    fft.execute()
-                    let row = dst.baseAddress! + t * bins
-                    for k in 0..<bins {
-                        let re = fft.output[2 * k], im = fft.output[2 * k + 1]
-                        let p = re * re + im * im
-                        row[k] = power == 2 ? p : p.squareRoot()
-                    }
-                }
+        out.withUnsafeMutableBufferPointer { dst in
+            forEachFrame(signal, power: power) { t, row in
+                (dst.baseAddress! + t * bins).update(from: row.baseAddress!, count: bins)
             }
         }
         return (out, frames)
+    }
+
+    /// Calls `body(t, row)` with each frame's `|STFT|^power` (`bins` values, valid during the call),
+    /// so long signals need no `[frames × bins]` buffer.
+    func forEachFrame(_ signal: [Double], power: Int, _ body: (Int, UnsafeBufferPointer<Double>) -> Void) {
+        let frames = numFrames(signal.count), bins = numBins
+        guard frames > 0 else { return }
+        let fft = RealFFT(size: nFFT)
+        var row = [Double](repeating: 0, count: bins)
+        signal.withUnsafeBufferPointer { sig in
+            row.withUnsafeMutableBufferPointer { r in
+                for t in 0..<frames {
+                    frame(t, of: sig, weights: window, into: fft.input)
+                    fft.execute()
+                    for k in 0..<bins {
+                        let re = fft.output[2 * k], im = fft.output[2 * k + 1]
+                        let p = re * re + im * im
+                        r[k] = power == 2 ? p : p.squareRoot()
+                    }
+                    body(t, UnsafeBufferPointer(r))
+                }
+            }
+        }
     }
 
     /// The complex STFT (Hann window, zero padding as in `compute`): `[frames × bins]` (re, im) pairs.
