@@ -23,12 +23,16 @@ let package = Package(
                        providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSndfile", path: "Sources/CSndfile", pkgConfig: "sndfile",
+                       providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3",
+                       providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CEdit", path: "Sources/CEdit", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
 
         // Layers (docs/architecture.md): arrows point down only.
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: fast),
-        .target(name: "Datasets", dependencies: ["Tensor", "CHDF5", "CZlib"], swiftSettings: fast),
+        .target(name: "Datasets", dependencies: ["Tensor", "CHDF5", "CZlib", "CSndfile", "CFFTW"], swiftSettings: fast),
         .target(name: "Engine", dependencies: ["Tensor", "Datasets"], swiftSettings: fast),
         .target(name: "Interpreter", swiftSettings: fast),
         .executableTarget(
