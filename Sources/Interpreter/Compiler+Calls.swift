@@ -48,7 +48,7 @@ extension Compiler {
             let obj = try of(f)
             switch obj {
             case .instance(let inst):
-                if inst.host == nil, inst.getSlot(name) == nil, let m = inst.cls.lookup(name), case .function(let fn) = m {
+                if let fn = cache.method(inst, name, f.rt) {
                     if fn.simpleArity == n + 1 {
                         let frame = f.rt.makeFrame(fn)
                         frame.slots[0] = obj
@@ -124,8 +124,30 @@ extension Compiler {
     }
 }
 
-/// A per-call-site cache of the method found on a built-in type (those never change).
+/// A per-call-site cache of the method found on a built-in type (those never change), and of
+/// the user function a class provides (valid while no class changed and no instance attribute
+/// of that name can shadow it).
 final class MethodCache {
     var cls: PyClass?
     var value: Value?
+    var userClass: PyClass?
+    var userFunction: PyFunction?
+    var version = -1
+    var layoutCount = -1
+    var shadowSlot = -1
+
+    @inline(__always)
+    func method(_ inst: PyInstance, _ name: String, _ rt: Runtime) -> PyFunction? {
+        guard inst.host == nil else { return nil }
+        let cls = inst.cls
+        if cls !== userClass || version != rt.classVersion || layoutCount != cls.layoutNames.count {
+            userClass = cls
+            version = rt.classVersion
+            layoutCount = cls.layoutNames.count
+            shadowSlot = cls.layout[name] ?? -1
+            if case .function(let fn)? = cls.lookup(name) { userFunction = fn } else { userFunction = nil }
+        }
+        if shadowSlot >= 0 && shadowSlot < inst.slots.count && !inst.slots[shadowSlot].isUnbound { return nil }
+        return userFunction
+    }
 }

@@ -28,7 +28,12 @@ extension Compiler {
         case .call(let fn, let args, _): return try compileCall(fn, args)
         case .attr(let o, let name, _):
             let of = try expr(o)
-            return { f in try f.rt.getAttr(try of(f), name) }
+            let cache = AttrCache()
+            return { f in
+                let obj = try of(f)
+                if case .instance(let inst) = obj, let v = cache.load(inst, name) { return v }
+                return try f.rt.getAttr(obj, name)
+            }
         case .subscr(let o, let i, _):
             let of = try expr(o), idx = try expr(i)
             return { f in
@@ -321,4 +326,37 @@ func asciiRepr(_ s: String) -> String {
 func hex(_ v: Int, _ width: Int) -> String {
     let s = String(v, radix: 16)
     return String(repeating: "0", count: max(0, width - s.count)) + s
+}
+
+/// A per-site cache of the slot an instance attribute lives in, for one class. A class never
+/// moves an attribute to another slot, so the entry stays valid while the class matches.
+final class AttrCache {
+    var cls: PyClass?
+    var slot = 0
+
+    @inline(__always)
+    func load(_ inst: PyInstance, _ name: String) -> Value? {
+        if inst.cls !== cls {
+            guard inst.host == nil, let i = inst.cls.layout[name] else { return nil }
+            cls = inst.cls
+            slot = i
+        }
+        guard slot < inst.slots.count else { return nil }
+        let v = inst.slots[slot]
+        if case .unbound = v { return nil }
+        return v
+    }
+
+    /// Stores into the cached slot; false when the slow path must run (other class, host part).
+    @inline(__always)
+    func store(_ inst: PyInstance, _ name: String, _ v: Value) -> Bool {
+        if inst.cls !== cls {
+            guard inst.host == nil, inst.exc == nil else { return false }
+            cls = inst.cls
+            slot = inst.cls.slot(for: name)
+        }
+        if slot >= inst.slots.count { inst.slots.append(contentsOf: repeatElement(.unbound, count: slot - inst.slots.count + 1)) }
+        inst.slots[slot] = v
+        return true
+    }
 }

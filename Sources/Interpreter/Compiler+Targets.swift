@@ -14,7 +14,12 @@ extension Compiler {
             }
         case .attr(let o, let name, _):
             let of = try expr(o)
-            return { f, v in try f.rt.setAttr(try of(f), name, v) }
+            let cache = AttrCache()
+            return { f, v in
+                let obj = try of(f)
+                if case .instance(let inst) = obj, cache.store(inst, name, v) { return }
+                try f.rt.setAttr(obj, name, v)
+            }
         case .subscr(let o, let i, _):
             let of = try expr(o), idx = try expr(i)
             return { f, v in
@@ -119,8 +124,21 @@ extension Compiler {
             }
         case .attr(let o, let name, _):
             let of = try expr(o)
+            let cache = AttrCache()
             return { f in
                 let obj = try of(f)
+                if case .instance(let inst) = obj, let cur = cache.load(inst, name) {
+                    let v = try vf(f)
+                    let r: Value
+                    if case .int(let a) = cur, case .int(let b) = v, op == .add, case let (x, false) = a.addingReportingOverflow(b) {
+                        r = .int(x)
+                    } else {
+                        r = try f.rt.inplace(op, cur, v)
+                    }
+                    if cache.store(inst, name, r) { return .normal }
+                    try f.rt.setAttr(obj, name, r)
+                    return .normal
+                }
                 let cur = try f.rt.getAttr(obj, name)
                 try f.rt.setAttr(obj, name, try f.rt.inplace(op, cur, try vf(f)))
                 return .normal

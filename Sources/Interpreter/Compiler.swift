@@ -223,7 +223,7 @@ final class Compiler {
             let baseClass = try f.rt.classBase(base, cd.name)
             var cells = (0..<cd.ownCellCount).map { _ in Cell() }
             cells += sources.map { f.cells[$0] }
-            let frame = Frame(rt: f.rt, slotCount: cd.slotCount, cells: cells, globals: f.globals, name: cd.name, file: fileName)
+            let frame = Frame(rt: f.rt, slotCount: cd.slotCount, cells: cells, globals: f.globals)
             frame.classNS = ["__module__": .str("__main__"), "__qualname__": .str(cd.name)]
             _ = try body(frame)
             let cls = PyClass(name: cd.name, base: baseClass.0, dict: frame.classNS ?? [:])

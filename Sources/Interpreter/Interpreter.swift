@@ -24,7 +24,7 @@ public final class Interpreter {
     public func run(_ source: String, file: String = "<string>") throws {
         let (code, slots, cells) = try compile(source, file: file)
         let frame = Frame(rt: runtime, slotCount: slots, cells: (0..<cells).map { _ in Cell() },
-                          globals: runtime.main, name: "<module>", file: file)
+                          globals: runtime.main)
         do {
             _ = try code(frame)
         } catch {

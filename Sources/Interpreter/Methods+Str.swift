@@ -336,15 +336,24 @@ extension StringProtocol {
         let hay = self.unicodeScalars
         let nd = Array(needle.unicodeScalars)
         guard !nd.isEmpty else { return nil }
-        var starts: [String.Index] = []
-        var i = hay.startIndex
-        while i != hay.endIndex { starts.append(i); i = hay.index(after: i) }
-        let candidates = options == .backwards ? starts.reversed() : starts
-        for s in candidates {
+        func match(at s: String.Index) -> String.Index? {
             var j = s
             var k = 0
             while k < nd.count, j != hay.endIndex, hay[j] == nd[k] { j = hay.index(after: j); k += 1 }
-            if k == nd.count { return s..<j }
+            return k == nd.count ? j : nil
+        }
+        if options == .forwards {
+            var i = hay.startIndex
+            while i != hay.endIndex {
+                if hay[i] == nd[0], let e = match(at: i) { return i..<e }
+                i = hay.index(after: i)
+            }
+            return nil
+        }
+        var i = hay.endIndex
+        while i != hay.startIndex {
+            i = hay.index(before: i)
+            if hay[i] == nd[0], let e = match(at: i) { return i..<e }
         }
         return nil
     }

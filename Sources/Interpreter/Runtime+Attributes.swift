@@ -93,6 +93,7 @@ extension Runtime {
         case .type(let cls):
             if cls.isBuiltin { throw typeError("cannot set '\(name)' attribute of immutable type '\(cls.name)'") }
             cls.dict[name] = v
+            classVersion += 1
             if case .function(let fn) = v { fn.definingClass = cls }
         case .module(let m):
             m.attributes[name] = v
@@ -115,6 +116,7 @@ extension Runtime {
             inst.slots[i] = .unbound
         case .type(let cls) where !cls.isBuiltin:
             guard cls.dict.removeValue(forKey: name) != nil else { throw attributeError(obj, name, candidates: []) }
+            classVersion += 1
         default:
             throw pyErr(ExcTypes.attributeError, "'\(typeName(obj))' object has no attribute '\(name)'")
         }

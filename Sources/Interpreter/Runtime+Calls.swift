@@ -10,7 +10,7 @@ extension Runtime {
             for _ in 0..<def.ownCellCount { cells.append(Cell()) }
             cells += fn.closure
         }
-        let frame = Frame(rt: self, slotCount: def.slotCount, cells: cells, globals: fn.module, name: fn.name, file: def.file)
+        let frame = Frame(rt: self, slotCount: def.slotCount, cells: cells, globals: fn.module)
         frame.function = fn
         return frame
     }

@@ -157,7 +157,7 @@ extension Runtime {
             if let m = inst.cls.lookup("__iter__") {
                 let r = try call(m, [v], [])
                 if case .instance(let ri) = r, let nx = ri.cls.lookup("__next__") {
-                    return PyIterator(.custom { [unowned self] in
+                    return PyIterator(.custom { [unowned(unsafe) self] in
                         do { return try self.call(nx, [r], []) } catch let e as PyError where e.exc.cls.isSubclass(of: ExcTypes.stopIteration) { return nil }
                     })
                 }
@@ -166,7 +166,7 @@ extension Runtime {
             if let h = inst.host, let items = try h.iterate() { return PyIterator(.array(items, 0)) }
             if inst.cls.lookup("__getitem__") != nil {
                 var i = 0
-                return PyIterator(.custom { [unowned self] in
+                return PyIterator(.custom { [unowned(unsafe) self] in
                     do { defer { i += 1 }; return try self.getItem(v, .int(i)) } catch let e as PyError where e.exc.cls.isSubclass(of: ExcTypes.indexError) { return nil }
                 })
             }

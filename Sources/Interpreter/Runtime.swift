@@ -44,7 +44,7 @@ typealias CompiledBlock = StmtFn
 
 /// The activation of a function, class body or module chunk: local slots and cells.
 final class Frame {
-    unowned let rt: Runtime
+    unowned(unsafe) let rt: Runtime
     let slots: UnsafeMutablePointer<Value>
     let slotCount: Int
     var cells: [Cell]
@@ -54,18 +54,14 @@ final class Frame {
     var classNS: [String: Value]?
     /// The user function running in this frame (for zero-argument `super()`).
     var function: PyFunction?
-    let name: String
-    let file: String
 
-    init(rt: Runtime, slotCount: Int, cells: [Cell], globals: ModuleScope, name: String, file: String) {
+    init(rt: Runtime, slotCount: Int, cells: [Cell], globals: ModuleScope) {
         self.rt = rt
         self.slotCount = slotCount
         slots = .allocate(capacity: max(slotCount, 1))
         slots.initialize(repeating: .unbound, count: slotCount)
         self.cells = cells
         self.globals = globals
-        self.name = name
-        self.file = file
     }
 
     deinit {
@@ -79,6 +75,8 @@ public final class Runtime {
     var stdout: (String) -> Void
     var stderr: (String) -> Void
     var depth = 0
+    /// Bumped whenever a class's namespace changes after creation; invalidates method caches.
+    var classVersion = 0
     public var recursionLimit = 1000
     public let cancel = CancellationFlag()
     var builtins: [String: Value] = [:]

@@ -68,7 +68,7 @@ public final class PyFunction {
     let module: ModuleScope
     var qualname: String
     /// The class whose body defined this function (for zero-argument `super()`).
-    weak var definingClass: PyClass?
+    var definingClass: PyClass?
     /// Positional parameter count when the function takes only plain positional parameters.
     let simpleArity: Int?
 
