@@ -57,6 +57,7 @@ extension Runtime {
             if case .str = total { throw typeError("sum() can't sum strings [use ''.join(seq) instead]") }
             let it = try rt.iterate(a[0]!)
             while let v = try it.next() {
+                try rt.checkCancel()
                 if case .int(let x) = total, case .int(let y) = v {
                     let (r, o) = x.addingReportingOverflow(y)
                     if !o { total = .int(r); continue }

@@ -293,6 +293,7 @@ extension Compiler {
                 let (iterFn, store, conds) = clauses[level]
                 let iter = try f.rt.iterate(try iterFn(f))
                 outer: while let v = try iter.next() {
+                    try f.rt.checkCancel()
                     try store(f, v)
                     for cond in conds where try !cond(f) { continue outer }
                     try run(level + 1)

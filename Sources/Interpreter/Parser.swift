@@ -15,8 +15,18 @@ struct Parser {
     /// Lexes and parses a whole file.
     static func parse(_ file: SourceFile) throws -> [Stmt] {
         var lx = Lexer(file)
-        var p = Parser(tokens: try lx.tokenize(), file: file)
-        return try p.parseModule()
+        do {
+            var p = Parser(tokens: try lx.tokenize(), file: file)
+            return try p.parseModule()
+        } catch let e as SyntaxError where e.incomplete {
+            // Input ended inside brackets: still report a real error that comes before the end.
+            var tolerant = Lexer(file)
+            tolerant.allowUnclosed = true
+            guard let toks = try? tolerant.tokenize() else { throw e }
+            var p = Parser(tokens: toks, file: file)
+            do { _ = try p.parseModule() } catch let pe as SyntaxError where !pe.incomplete { throw pe }
+            throw e
+        }
     }
 
     /// Lexes and parses one expression (f-string fields, REPL helpers).
@@ -216,6 +226,16 @@ struct Parser {
         return .assign(targets, value, p)
     }
 
+    /// Where an expression starts in the source (for messages about the whole expression).
+    private func startPos(_ e: Expr) -> Pos {
+        switch e {
+        case .call(let f, _, _), .attr(let f, _, _), .subscr(let f, _, _), .binary(_, let f, _, _),
+             .compare(let f, _, _, _):
+            return startPos(f)
+        default: return e.pos
+        }
+    }
+
     private func describe(_ e: Expr) -> String {
         switch e {
         case .call: return "function call"
@@ -247,7 +267,8 @@ struct Parser {
             }
         case .starred(_, let sp): throw error("starred assignment target must be in a list or tuple", at: sp)
         default:
-            throw error("cannot \(del ? "delete" : "assign to") \(describe(e))", at: e.pos == .none ? cur.pos : e.pos)
+            let p = startPos(e)
+            throw error("cannot \(del ? "delete" : "assign to") \(describe(e))", at: p == .none ? cur.pos : p)
         }
     }
 

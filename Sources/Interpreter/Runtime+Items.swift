@@ -186,7 +186,10 @@ extension Runtime {
         default:
             let it = try iterate(v)
             var out: [Value] = []
-            while let x = try it.next() { out.append(x) }
+            while let x = try it.next() {
+                out.append(x)
+                if out.count & 4095 == 0 { try checkCancel() }
+            }
             return out
         }
     }

@@ -84,7 +84,7 @@ public final class Runtime {
     /// Modules a host registers (`torch`, `returnn.torch.context`, ...), built lazily on import.
     var hostModules: [String: () -> PyModule] = [:]
     let main = ModuleScope()
-    var argv: [String] = []
+    var argv: [String] = [""]
     var randomState = RandomState(seed: 0)
     /// Exceptions being handled by `except` blocks, innermost last (for a bare `raise`).
     var handling: [PyError] = []
