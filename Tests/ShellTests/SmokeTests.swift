@@ -1,2 +1,0 @@
-import XCTest
-final class ShellSmokeTests: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
