@@ -17,6 +17,66 @@ extension Compiler {
         let callee = try expr(fnE)
         if simple {
             let argFns = try args.compactMap { a -> ExprFn? in if case .positional(let e) = a { return try expr(e) }; return nil }
+            return positionalCall(callee, argFns)
+        }
+        let build = try argumentBuilder(args)
+        return { f in
+            let c = try callee(f)
+            let (pos, kw) = try build(f)
+            return try f.rt.call(c, pos, kw)
+        }
+    }
+
+    /// `f(a, b)`: user functions of matching arity get their frame filled directly; arities up
+    /// to 3 have their own closures (no array of argument closures on the hot path).
+    private func positionalCall(_ callee: @escaping ExprFn, _ argFns: [ExprFn]) -> ExprFn {
+        func slow(_ f: Frame, _ c: Value, _ vals: [Value]) throws -> Value { try f.rt.call(c, vals, []) }
+        switch argFns.count {
+        case 0:
+            return { f in
+                let c = try callee(f)
+                if case .function(let fn) = c, fn.simpleArity == 0 { return try f.rt.runFrame(fn, f.rt.makeFrame(fn)) }
+                return try slow(f, c, [])
+            }
+        case 1:
+            let a0 = argFns[0]
+            return { f in
+                let c = try callee(f)
+                if case .function(let fn) = c, fn.simpleArity == 1 {
+                    let frame = f.rt.makeFrame(fn)
+                    frame.slots[0] = try a0(f)
+                    return try f.rt.runFrame(fn, frame)
+                }
+                return try slow(f, c, [try a0(f)])
+            }
+        case 2:
+            let a0 = argFns[0], a1 = argFns[1]
+            return { f in
+                let c = try callee(f)
+                if case .function(let fn) = c, fn.simpleArity == 2 {
+                    let frame = f.rt.makeFrame(fn)
+                    frame.slots[0] = try a0(f)
+                    frame.slots[1] = try a1(f)
+                    return try f.rt.runFrame(fn, frame)
+                }
+                let v0 = try a0(f)
+                return try slow(f, c, [v0, try a1(f)])
+            }
+        case 3:
+            let a0 = argFns[0], a1 = argFns[1], a2 = argFns[2]
+            return { f in
+                let c = try callee(f)
+                if case .function(let fn) = c, fn.simpleArity == 3 {
+                    let frame = f.rt.makeFrame(fn)
+                    frame.slots[0] = try a0(f)
+                    frame.slots[1] = try a1(f)
+                    frame.slots[2] = try a2(f)
+                    return try f.rt.runFrame(fn, frame)
+                }
+                let v0 = try a0(f), v1 = try a1(f)
+                return try slow(f, c, [v0, v1, try a2(f)])
+            }
+        default:
             let n = argFns.count
             return { f in
                 let c = try callee(f)
@@ -28,14 +88,8 @@ extension Compiler {
                 var vals: [Value] = []
                 vals.reserveCapacity(n)
                 for a in argFns { vals.append(try a(f)) }
-                return try f.rt.call(c, vals, [])
+                return try slow(f, c, vals)
             }
-        }
-        let build = try argumentBuilder(args)
-        return { f in
-            let c = try callee(f)
-            let (pos, kw) = try build(f)
-            return try f.rt.call(c, pos, kw)
         }
     }
 
@@ -43,7 +97,27 @@ extension Compiler {
         let of = try expr(o)
         let argFns = try args.map { try expr($0) }
         let n = argFns.count
+        let a0: ExprFn? = n > 0 ? argFns[0] : nil
+        let a1: ExprFn? = n > 1 ? argFns[1] : nil
         let cache = MethodCache()
+        /// Evaluates the arguments into `dest[offset...]`.
+        @inline(__always) func fill(_ f: Frame, _ dest: UnsafeMutablePointer<Value>, _ offset: Int) throws {
+            if n == 0 { return }
+            dest[offset] = try a0!(f)
+            if n == 1 { return }
+            dest[offset + 1] = try a1!(f)
+            if n == 2 { return }
+            for i in 2..<n { dest[offset + i] = try argFns[i](f) }
+        }
+        func values(_ f: Frame) throws -> [Value] {
+            if n == 0 { return [] }
+            if n == 1 { return [try a0!(f)] }
+            if n == 2 { let v0 = try a0!(f); return [v0, try a1!(f)] }
+            var vals: [Value] = []
+            vals.reserveCapacity(n)
+            for a in argFns { vals.append(try a(f)) }
+            return vals
+        }
         return { f in
             let obj = try of(f)
             switch obj {
@@ -52,12 +126,10 @@ extension Compiler {
                     if fn.simpleArity == n + 1 {
                         let frame = f.rt.makeFrame(fn)
                         frame.slots[0] = obj
-                        for i in 0..<n { frame.slots[i + 1] = try argFns[i](f) }
+                        try fill(f, frame.slots, 1)
                         return try f.rt.runFrame(fn, frame)
                     }
-                    var vals: [Value] = [obj]
-                    for a in argFns { vals.append(try a(f)) }
-                    return try f.rt.callFunction(fn, vals, [])
+                    return try f.rt.callFunction(fn, [obj] + (try values(f)), [])
                 }
             case .module, .type, .host, .superProxy:
                 break
@@ -69,18 +141,10 @@ extension Compiler {
                     cache.cls = cls
                     cache.value = m
                 }
-                if case .builtin(let b)? = m {
-                    var vals: [Value] = []
-                    vals.reserveCapacity(n)
-                    for a in argFns { vals.append(try a(f)) }
-                    return try b.fn(f.rt, obj, vals, [])
-                }
+                if case .builtin(let b)? = m { return try b.fn(f.rt, obj, try values(f), []) }
             }
             let callee = try f.rt.getAttr(obj, name)
-            var vals: [Value] = []
-            vals.reserveCapacity(n)
-            for a in argFns { vals.append(try a(f)) }
-            return try f.rt.call(callee, vals, [])
+            return try f.rt.call(callee, try values(f), [])
         }
     }
 

@@ -8,29 +8,37 @@ final class Compiler {
     // MARK: blocks
 
     /// A block that records the failing statement's position on exceptions passing through it.
+    /// Statements are composed pairwise into a balanced tree of closures: calling closures
+    /// held in an array costs a reabstraction thunk each time.
     func block(_ stmts: [Stmt]) throws -> StmtFn {
-        let fns = try stmts.map { try stmt($0) }
-        let poss = stmts.map { $0.pos }
+        let items = try stmts.map { (try stmt($0), $0.pos) }
+        if items.isEmpty { return { _ in .normal } }
+        return compose(items[...])
+    }
+
+    private func compose(_ items: ArraySlice<(StmtFn, Pos)>) -> StmtFn {
         let fileName = file.name
-        if fns.count == 1 {
-            let s0 = fns[0], p0 = poss[0]
+        if items.count == 1 {
+            let (s0, p0) = items[items.startIndex]
             return { f in
                 do { return try s0(f) } catch { throw annotate(error, p0, fileName) }
             }
         }
-        let n = fns.count
-        return { f in
-            var i = 0
-            do {
-                while i < n {
-                    let c = try fns[i](f)
-                    if c != .normal { return c }
-                    i += 1
-                }
-                return .normal
-            } catch {
-                throw annotate(error, poss[i], fileName)
+        if items.count == 2 {
+            let (s0, p0) = items[items.startIndex], (s1, p1) = items[items.startIndex + 1]
+            return { f in
+                let c: Ctl
+                do { c = try s0(f) } catch { throw annotate(error, p0, fileName) }
+                if c != .normal { return c }
+                do { return try s1(f) } catch { throw annotate(error, p1, fileName) }
             }
+        }
+        let mid = items.startIndex + items.count / 2
+        let a = compose(items[..<mid]), b = compose(items[mid...])
+        return { f in
+            let c = try a(f)
+            if c != .normal { return c }
+            return try b(f)
         }
     }
 

@@ -22,7 +22,7 @@ extension Runtime {
         if depth > recursionLimit {
             throw pyErr(ExcTypes.recursionError, "maximum recursion depth exceeded")
         }
-        for (p, c) in fn.def.paramCells { frame.cells[c].value = frame.slots[p] }
+        if fn.hasParamCells { for (p, c) in fn.def.paramCells { frame.cells[c].value = frame.slots[p] } }
         do {
             _ = try fn.body(frame)
         } catch {

@@ -49,11 +49,11 @@ final class Frame {
     let slotCount: Int
     var cells: [Cell]
     var ret: Value = .none
-    let globals: ModuleScope
+    unowned(unsafe) let globals: ModuleScope
     /// The namespace of a class body being executed.
     var classNS: [String: Value]?
     /// The user function running in this frame (for zero-argument `super()`).
-    var function: PyFunction?
+    unowned(unsafe) var function: PyFunction?
 
     init(rt: Runtime, slotCount: Int, cells: [Cell], globals: ModuleScope) {
         self.rt = rt

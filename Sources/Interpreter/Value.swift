@@ -71,6 +71,7 @@ public final class PyFunction {
     var definingClass: PyClass?
     /// Positional parameter count when the function takes only plain positional parameters.
     let simpleArity: Int?
+    let hasParamCells: Bool
 
     init(def: FuncDef, body: @escaping CompiledBlock, defaults: [Value], kwDefaults: [String: Value], closure: [Cell],
          module: ModuleScope, qualname: String) {
@@ -78,6 +79,7 @@ public final class PyFunction {
         self.closure = closure; self.module = module; self.qualname = qualname
         let plain = def.params.allSatisfy { $0.kind == .normal }
         simpleArity = plain ? def.params.count : nil
+        hasParamCells = !def.paramCells.isEmpty
     }
     var name: String { def.name }
 }
