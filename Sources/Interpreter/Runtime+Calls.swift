@@ -3,6 +3,7 @@ extension Runtime {
     /// A fresh frame for a user function, with its cells (own and captured).
     @inline(__always)
     func makeFrame(_ fn: PyFunction) -> Frame {
+        if let fr = fn.spare.popLast() { return fr }
         let def = fn.def
         var cells: [Cell] = []
         if def.ownCellCount > 0 || !fn.closure.isEmpty {
@@ -25,6 +26,13 @@ extension Runtime {
         if fn.hasParamCells { for (p, c) in fn.def.paramCells { frame.cells[c].value = frame.slots[p] } }
         do {
             _ = try fn.body(frame)
+            let r = frame.ret
+            // Frames never escape a call (closures capture cells, not frames), so it can be reused.
+            if frame.cells.isEmpty && fn.spare.count < 4 {
+                frame.reset()
+                fn.spare.append(frame)
+            }
+            return r
         } catch {
             let pe = asPyError(error)
             if let d = pe.exc.exc {
@@ -34,7 +42,6 @@ extension Runtime {
             }
             throw pe
         }
-        return frame.ret
     }
 
     func callFunction(_ fn: PyFunction, _ args: [Value], _ kw: [(String, Value)]) throws -> Value {

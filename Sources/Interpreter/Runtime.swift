@@ -2,16 +2,34 @@
 public final class ModuleScope {
     var names: [String: Int] = [:]
     var nameList: [String] = []
-    var values: [Value] = []
+    /// Values by slot; a raw buffer so that reading a global costs no array retain.
+    private(set) var values: UnsafeMutablePointer<Value>
+    private var capacity = 64
     /// Builtins found for a global slot that the module never assigned.
     var builtinCache: [Value?] = []
+
+    init() {
+        values = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        values.deinitialize(count: nameList.count)
+        values.deallocate()
+    }
 
     func index(of name: String) -> Int {
         if let i = names[name] { return i }
         let i = nameList.count
+        if i == capacity {
+            let bigger = UnsafeMutablePointer<Value>.allocate(capacity: capacity * 2)
+            bigger.moveInitialize(from: values, count: i)
+            values.deallocate()
+            values = bigger
+            capacity *= 2
+        }
+        (values + i).initialize(to: .unbound)
         names[name] = i
         nameList.append(name)
-        values.append(.unbound)
         builtinCache.append(nil)
         return i
     }
@@ -67,6 +85,13 @@ final class Frame {
     deinit {
         slots.deinitialize(count: slotCount)
         slots.deallocate()
+    }
+
+    /// Makes the frame fresh for another call of the same function (see PyFunction.spare).
+    @inline(__always)
+    func reset() {
+        for i in 0..<slotCount { slots[i] = .unbound }
+        ret = .none
     }
 }
 

@@ -72,6 +72,8 @@ public final class PyFunction {
     /// Positional parameter count when the function takes only plain positional parameters.
     let simpleArity: Int?
     let hasParamCells: Bool
+    /// Frames of finished calls, reused to save two allocations per call (functions without cells).
+    var spare: [Frame] = []
 
     init(def: FuncDef, body: @escaping CompiledBlock, defaults: [Value], kwDefaults: [String: Value], closure: [Cell],
          module: ModuleScope, qualname: String) {
