@@ -134,9 +134,16 @@ extension Compiler {
                 return v
             }
         case .global(let i):
+            // Builtins never change while a program runs, so the site remembers the one it found.
+            let cache = BuiltinSiteCache()
             return { f in
                 let v = f.globals.values[i]
-                if case .unbound = v { return try f.rt.loadBuiltin(f.globals, i) }
+                if case .unbound = v {
+                    if let b = cache.value { return b }
+                    let b = try f.rt.loadBuiltin(f.globals, i)
+                    cache.value = b
+                    return b
+                }
                 return v
             }
         case .classNS(let name, let i):
@@ -251,10 +258,26 @@ extension Compiler {
             case let .field(e, conv, spec):
                 let ef = try expr(e)
                 let sf = try spec.map { try compileFString($0) }
+                var literalSpec: String? = nil
+                if let sp = spec, sp.allSatisfy({ if case .literal = $0 { return true }; return false }) {
+                    literalSpec = sp.map { if case .literal(let t) = $0 { return t }; return "" }.joined()
+                }
+                let parsed = try literalSpec.map { try? FormatSpec($0) } ?? nil
                 return { f in
                     var v = try ef(f)
                     if let c = conv { v = .str(c == "s" ? try f.rt.str(v) : c == "a" ? asciiRepr(try f.rt.repr(v)) : try f.rt.repr(v)) }
-                    guard let sf = sf else { return try f.rt.str(v) }
+                    if let fs = parsed {
+                        switch v {
+                        case .float(let d): return try f.rt.formatFloat(d, fs)
+                        case .int(let i): return try f.rt.formatInt(i, fs)
+                        default: return try f.rt.format(v, literalSpec!)
+                        }
+                    }
+                    guard let sf = sf else {
+                        if case .str(let s) = v { return s }
+                        if case .int(let i) = v { return String(i) }
+                        return try f.rt.str(v)
+                    }
                     guard case .str(let specText) = try sf(f) else { return try f.rt.str(v) }
                     return try f.rt.format(v, specText)
                 }
@@ -360,4 +383,9 @@ final class AttrCache {
         inst.slots[slot] = v
         return true
     }
+}
+
+/// The builtin a global-name site resolved to (see `loadName`).
+final class BuiltinSiteCache {
+    var value: Value?
 }

@@ -113,6 +113,14 @@ extension Compiler {
                         if !o { f.slots[i] = .int(r); return .normal }
                     }
                     if cur.isUnbound { _ = try load(f) }
+                    if case .str(var a) = cur, case .str(let b) = v {
+                        // Take the string out of the slot so it is uniquely referenced and
+                        // grows in place (CPython's `s += t` is amortized too).
+                        f.slots[i] = .none
+                        a += b
+                        f.slots[i] = .str(a)
+                        return .normal
+                    }
                     f.slots[i] = try f.rt.inplace(op, cur, v)
                     return .normal
                 }
