@@ -42,10 +42,16 @@ extension Compiler {
             let a0 = argFns[0]
             return { f in
                 let c = try callee(f)
-                if case .function(let fn) = c, fn.simpleArity == 1 {
+                switch c {
+                case .function(let fn) where fn.simpleArity == 1:
                     let frame = f.rt.makeFrame(fn)
                     frame.slots[0] = try a0(f)
                     return try f.rt.runFrame(fn, frame)
+                case .builtin(let b):
+                    if let u = b.unary { return try u(f.rt, try a0(f)) }
+                case .type(let t):
+                    if let u = t.constructUnary { return try u(f.rt, try a0(f)) }
+                default: break
                 }
                 return try slow(f, c, [try a0(f)])
             }

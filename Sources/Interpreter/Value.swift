@@ -96,6 +96,8 @@ public final class PyBuiltin {
     let bound: Value?
     /// A method of a built-in type stored in its class: called unbound, the first argument is the receiver.
     var isMethod = false
+    /// A one-argument entry (len, abs, ...) that call sites with one argument use without an array.
+    var unary: ((Runtime, Value) throws -> Value)?
     public init(_ name: String, _ fn: @escaping BuiltinFn) { self.name = name; self.fn = fn; self.bound = nil }
     init(_ name: String, _ fn: @escaping BuiltinFn, bound: Value) { self.name = name; self.fn = fn; self.bound = bound }
 }
@@ -118,6 +120,8 @@ public final class PyClass {
     let isBuiltin: Bool
     /// Constructor of a built-in type (`int("3")`); user classes use `__init__`.
     var construct: BuiltinFn?
+    /// One-argument form of `construct` (`str(x)`, `int(x)`, `float(x)`) for the call fast path.
+    var constructUnary: ((Runtime, Value) throws -> Value)?
     /// The host class this class derives from, if any (e.g. `nn.Module`).
     var hostBase: HostClass?
 
