@@ -210,14 +210,14 @@ final class MethodCache {
     func method(_ inst: PyInstance, _ name: String, _ rt: Runtime) -> PyFunction? {
         guard inst.host == nil else { return nil }
         let cls = inst.cls
-        if cls !== userClass || version != rt.classVersion || layoutCount != cls.layoutNames.count {
+        if cls !== userClass || version != rt.classVersion || layoutCount != cls.layoutCount {
             userClass = cls
             version = rt.classVersion
-            layoutCount = cls.layoutNames.count
+            layoutCount = cls.layoutCount
             shadowSlot = cls.layout[name] ?? -1
             if case .function(let fn)? = cls.lookup(name) { userFunction = fn } else { userFunction = nil }
         }
-        if shadowSlot >= 0 && shadowSlot < inst.slots.count && !inst.slots[shadowSlot].isUnbound { return nil }
+        if shadowSlot >= 0 && shadowSlot < inst.slotCount && !inst.slots[shadowSlot].isUnbound { return nil }
         return userFunction
     }
 }

@@ -365,7 +365,7 @@ final class AttrCache {
             cls = inst.cls
             slot = i
         }
-        guard slot < inst.slots.count else { return nil }
+        guard slot < inst.slotCount else { return nil }
         let v = inst.slots[slot]
         if case .unbound = v { return nil }
         return v
@@ -379,7 +379,7 @@ final class AttrCache {
             cls = inst.cls
             slot = inst.cls.slot(for: name)
         }
-        if slot >= inst.slots.count { inst.slots.append(contentsOf: repeatElement(.unbound, count: slot - inst.slots.count + 1)) }
+        inst.ensureSlot(slot)
         inst.slots[slot] = v
         return true
     }

@@ -117,6 +117,8 @@ public final class PyClass {
     /// Instance attribute name -> slot in `PyInstance.slots`, shared by all instances.
     var layout: [String: Int] = [:]
     var layoutNames: [String] = []
+    /// `layoutNames.count`, kept as a plain field for the method caches.
+    var layoutCount = 0
     let isBuiltin: Bool
     /// Constructor of a built-in type (`int("3")`); user classes use `__init__`.
     var construct: BuiltinFn?
@@ -154,6 +156,7 @@ public final class PyClass {
         let i = layoutNames.count
         layout[name] = i
         layoutNames.append(name)
+        layoutCount += 1
         return i
     }
 
@@ -173,26 +176,48 @@ final class ExceptionData {
 /// An instance of a user class (or of an exception class).
 public final class PyInstance {
     let cls: PyClass
-    var slots: [Value]
+    /// Attribute values by the class's layout slot; a raw buffer so reads cost no array retain.
+    private(set) var slots: UnsafeMutablePointer<Value>
+    private(set) var slotCount: Int
     var exc: ExceptionData?
     /// The host object behind an instance of a class derived from a host class.
     var host: HostObject?
     init(_ cls: PyClass) {
         self.cls = cls
-        self.slots = Array(repeating: .unbound, count: cls.layoutNames.count)
+        slotCount = max(cls.layoutNames.count, 4)
+        slots = .allocate(capacity: slotCount)
+        slots.initialize(repeating: .unbound, count: slotCount)
         if cls.isException { exc = ExceptionData(args: []) }
     }
 
+    deinit {
+        slots.deinitialize(count: slotCount)
+        slots.deallocate()
+    }
+
     func getSlot(_ name: String) -> Value? {
-        guard let i = cls.layout[name], i < slots.count else { return nil }
+        guard let i = cls.layout[name], i < slotCount else { return nil }
         let v = slots[i]
         return v.isUnbound ? nil : v
     }
 
     func setSlot(_ name: String, _ v: Value) {
         let i = cls.slot(for: name)
-        if i >= slots.count { slots.append(contentsOf: repeatElement(.unbound, count: i - slots.count + 1)) }
+        ensureSlot(i)
         slots[i] = v
+    }
+
+    /// Grows the buffer so that slot `i` exists.
+    @inline(__always)
+    func ensureSlot(_ i: Int) {
+        guard i >= slotCount else { return }
+        let n = max(i + 1, slotCount * 2)
+        let bigger = UnsafeMutablePointer<Value>.allocate(capacity: n)
+        bigger.moveInitialize(from: slots, count: slotCount)
+        (bigger + slotCount).initialize(repeating: .unbound, count: n - slotCount)
+        slots.deallocate()
+        slots = bigger
+        slotCount = n
     }
 }
 
