@@ -124,17 +124,10 @@ extension Compiler {
             for a in argFns { vals.append(try a(f)) }
             return vals
         }
-        return { f in
-            let obj = try of(f)
+        func slowPath(_ f: Frame, _ obj: Value) throws -> Value {
             switch obj {
             case .instance(let inst):
                 if let fn = cache.method(inst, name, f.rt) {
-                    if fn.simpleArity == n + 1 {
-                        let frame = f.rt.makeFrame(fn)
-                        frame.slots[0] = obj
-                        try fill(f, frame.slots, 1)
-                        return try f.rt.runFrame(fn, frame)
-                    }
                     return try f.rt.callFunction(fn, [obj] + (try values(f)), [])
                 }
             case .module, .type, .host, .superProxy:
@@ -151,6 +144,16 @@ extension Compiler {
             }
             let callee = try f.rt.getAttr(obj, name)
             return try f.rt.call(callee, try values(f), [])
+        }
+        return { f in
+            let obj = try of(f)
+            if case .instance(let inst) = obj, let fn = cache.method(inst, name, f.rt), fn.simpleArity == n + 1 {
+                let frame = f.rt.makeFrame(fn)
+                frame.slots[0] = obj
+                try fill(f, frame.slots, 1)
+                return try f.rt.runFrame(fn, frame)
+            }
+            return try slowPath(f, obj)
         }
     }
 

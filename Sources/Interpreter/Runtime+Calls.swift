@@ -3,7 +3,10 @@ extension Runtime {
     /// A fresh frame for a user function, with its cells (own and captured).
     @inline(__always)
     func makeFrame(_ fn: PyFunction) -> Frame {
-        if let fr = fn.spare.popLast() { return fr }
+        if let fr = fn.spare {
+            fn.spare = nil
+            return fr
+        }
         let def = fn.def
         var cells: [Cell] = []
         if def.ownCellCount > 0 || !fn.closure.isEmpty {
@@ -28,9 +31,9 @@ extension Runtime {
             _ = try fn.body(frame)
             let r = frame.ret
             // Frames never escape a call (closures capture cells, not frames), so it can be reused.
-            if frame.cells.isEmpty && fn.spare.count < 4 {
+            if frame.cells.isEmpty && fn.spare == nil {
                 frame.reset()
-                fn.spare.append(frame)
+                fn.spare = frame
             }
             return r
         } catch {

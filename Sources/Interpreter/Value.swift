@@ -73,7 +73,7 @@ public final class PyFunction {
     let simpleArity: Int?
     let hasParamCells: Bool
     /// Frames of finished calls, reused to save two allocations per call (functions without cells).
-    var spare: [Frame] = []
+    var spare: Frame?
 
     init(def: FuncDef, body: @escaping CompiledBlock, defaults: [Value], kwDefaults: [String: Value], closure: [Cell],
          module: ModuleScope, qualname: String) {
