@@ -140,7 +140,11 @@ extension Compiler {
                     cache.cls = cls
                     cache.value = m
                 }
-                if case .builtin(let b)? = m { return try b.fn(f.rt, obj, try values(f), []) }
+                if case .builtin(let b)? = m {
+                    if n == 1, let m1 = b.method1 { return try m1(f.rt, obj, try a0!(f)) }
+                    if n == 2, let m2 = b.method2 { let v0 = try a0!(f); return try m2(f.rt, obj, v0, try a1!(f)) }
+                    return try b.fn(f.rt, obj, try values(f), [])
+                }
             }
             let callee = try f.rt.getAttr(obj, name)
             return try f.rt.call(callee, try values(f), [])

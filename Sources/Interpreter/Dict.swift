@@ -60,8 +60,9 @@ func keyEquals(_ a: Value, _ b: Value) -> Bool {
     }
 }
 
-/// Insertion-ordered storage of keys (and values) shared by dict and set.
-struct OrderedTable {
+/// Insertion-ordered storage of keys (and values) shared by dict and set. A class, so that
+/// reading through a dict does not copy (and retain) every field of the table.
+final class OrderedTable {
     private(set) var keys: [Value] = []
     private(set) var values: [Value] = []
     private var index: [HKey: Int] = [:]
@@ -76,7 +77,7 @@ struct OrderedTable {
         return values[i]
     }
 
-    mutating func set(_ k: Value, _ v: Value) {
+    func set(_ k: Value, _ v: Value) {
         let hk = HKey(v: k)
         if let i = index[hk] { values[i] = v; return }
         index[hk] = keys.count
@@ -86,7 +87,7 @@ struct OrderedTable {
     }
 
     @discardableResult
-    mutating func remove(_ k: Value) -> Value? {
+    func remove(_ k: Value) -> Value? {
         guard let i = index.removeValue(forKey: HKey(v: k)) else { return nil }
         let v = values[i]
         removed[i] = keys[i]
@@ -97,9 +98,20 @@ struct OrderedTable {
         return v
     }
 
-    mutating func removeAll() { self = OrderedTable() }
+    func removeAll() {
+        keys = []; values = []; index = [:]; count = 0; removed = [:]
+    }
 
-    private mutating func compact() {
+    init() {}
+
+    /// An independent copy (dict.copy, set.copy).
+    func copy() -> OrderedTable {
+        let t = OrderedTable()
+        t.keys = keys; t.values = values; t.index = index; t.count = count; t.removed = removed
+        return t
+    }
+
+    private func compact() {
         var nk: [Value] = [], nv: [Value] = []
         nk.reserveCapacity(count); nv.reserveCapacity(count)
         index.removeAll(keepingCapacity: true)

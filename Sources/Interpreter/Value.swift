@@ -98,6 +98,9 @@ public final class PyBuiltin {
     var isMethod = false
     /// A one-argument entry (len, abs, ...) that call sites with one argument use without an array.
     var unary: ((Runtime, Value) throws -> Value)?
+    /// Method entries by argument count (receiver first) that method-call sites use without an array.
+    var method1: ((Runtime, Value, Value) throws -> Value)?
+    var method2: ((Runtime, Value, Value, Value) throws -> Value)?
     public init(_ name: String, _ fn: @escaping BuiltinFn) { self.name = name; self.fn = fn; self.bound = nil }
     init(_ name: String, _ fn: @escaping BuiltinFn, bound: Value) { self.name = name; self.fn = fn; self.bound = bound }
 }
