@@ -151,3 +151,19 @@ final class HostAPITests: XCTestCase {
         XCTAssertEqual(try interp.repr(interp[global: "n"]!), "-1")
     }
 }
+
+final class InteractiveTests: XCTestCase {
+    func testEntriesKeepStateAndEchoExpressions() throws {
+        var out = ""
+        let interp = Interpreter(stdout: { out += $0 }, stderr: { out += $0 })
+        XCTAssertNil(try interp.runInteractive("x = [1, 2]\n"))
+        let v = try interp.runInteractive("x + [3]\n")
+        XCTAssertEqual(try v.map { try interp.repr($0) }, "[1, 2, 3]")
+        XCTAssertThrowsError(try interp.runInteractive("x[5]\n")) { e in
+            XCTAssertTrue(interp.formatError(e).hasSuffix("IndexError: list index out of range\n"))
+        }
+        XCTAssertNil(try interp.runInteractive("def f(a):\n    return a * 2\n\n"))
+        XCTAssertEqual(try interp.repr(try interp.evaluate("f(x)")), "[1, 2, 1, 2]")
+        XCTAssertEqual(out, "")
+    }
+}
