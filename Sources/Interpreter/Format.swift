@@ -35,10 +35,27 @@ func floatRepr(_ d: Double) -> String {
     return sign + mant + "e" + es + (ev < 10 ? "0" : "") + String(ev)
 }
 
+/// glibc's `strfromd` (ISO C2x), found at run time: it formats one double like printf without
+/// the cost of Swift's C varargs bridging. Nil if the C library lacks it.
+private let strfromdFunction: (@convention(c) (UnsafeMutablePointer<CChar>?, Int, UnsafePointer<CChar>?, Double) -> Int32)? = {
+    guard let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "strfromd") else { return nil }
+    return unsafeBitCast(sym, to: (@convention(c) (UnsafeMutablePointer<CChar>?, Int, UnsafePointer<CChar>?, Double) -> Int32).self)
+}()
+
 /// printf-style formatting of one double through the C library (correctly rounded, as CPython).
 func cFormat(_ d: Double, _ conv: Character, precision: Int, alternate: Bool = false) -> String {
     if d.isNaN { return conv.isUppercase ? "NAN" : "nan" }
     if d.isInfinite { return (d < 0 ? "-" : "") + (conv.isUppercase ? "INF" : "inf") }
+    if !alternate, let strfromd = strfromdFunction, precision < 400 {
+        let fmt = "%." + String(precision) + String(conv)
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 512) { buf -> String in
+            let n = Int(strfromd(buf.baseAddress, 512, fmt, d))
+            if n < 512 { return String(cString: buf.baseAddress!) }
+            var big = [CChar](repeating: 0, count: n + 1)
+            _ = strfromd(&big, n + 1, fmt, d)
+            return String(cString: big)
+        }
+    }
     let fmt = "%" + (alternate ? "#" : "") + "." + String(precision) + String(conv)
     var buf = [CChar](repeating: 0, count: 512)
     let n = withVaList([d]) { vsnprintf(&buf, buf.count, fmt, $0) }

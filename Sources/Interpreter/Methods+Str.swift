@@ -271,13 +271,21 @@ func splitString(_ s: String, _ sep: String?, _ maxsplit: Int) throws -> [String
         return out
     }
     if sep.isEmpty { throw valueError("empty separator") }
+    // UTF-8 is self-synchronizing: a byte match of the separator is a code point match.
+    let hay = Array(s.utf8), nd = Array(sep.utf8)
     var out: [String] = []
-    var rest = Substring(s)
-    while maxsplit < 0 || out.count < maxsplit, let r = rest.range(of: sep) {
-        out.append(String(rest[..<r.lowerBound]))
-        rest = rest[r.upperBound...]
+    var start = 0, i = 0
+    let first = nd[0]
+    while i + nd.count <= hay.count && (maxsplit < 0 || out.count < maxsplit) {
+        if hay[i] == first && (nd.count == 1 || hay[i..<(i + nd.count)].elementsEqual(nd)) {
+            out.append(String(decoding: hay[start..<i], as: UTF8.self))
+            i += nd.count
+            start = i
+        } else {
+            i += 1
+        }
     }
-    out.append(String(rest))
+    out.append(String(decoding: hay[start...], as: UTF8.self))
     return out
 }
 
