@@ -16,8 +16,7 @@ extension Compiler {
         }
         let callee = try expr(fnE)
         if simple {
-            let argFns = try args.compactMap { a -> ExprFn? in if case .positional(let e) = a { return try expr(e) }; return nil }
-            return positionalCall(callee, argFns)
+            return try positionalCall(callee, args.compactMap { if case .positional(let e) = $0 { return e }; return nil })
         }
         let build = try argumentBuilder(args)
         return { f in
@@ -29,9 +28,9 @@ extension Compiler {
 
     /// `f(a, b)`: user functions of matching arity get their frame filled directly; arities up
     /// to 3 have their own closures (no array of argument closures on the hot path).
-    private func positionalCall(_ callee: @escaping ExprFn, _ argFns: [ExprFn]) -> ExprFn {
+    private func positionalCall(_ callee: @escaping ExprFn, _ args: [Expr]) throws -> ExprFn {
         func slow(_ f: Frame, _ c: Value, _ vals: [Value]) throws -> Value { try f.rt.call(c, vals, []) }
-        switch argFns.count {
+        switch args.count {
         case 0:
             return { f in
                 let c = try callee(f)
@@ -39,7 +38,7 @@ extension Compiler {
                 return try slow(f, c, [])
             }
         case 1:
-            let a0 = argFns[0]
+            let a0 = try expr(args[0])
             return { f in
                 let c = try callee(f)
                 switch c {
@@ -56,7 +55,7 @@ extension Compiler {
                 return try slow(f, c, [try a0(f)])
             }
         case 2:
-            let a0 = argFns[0], a1 = argFns[1]
+            let a0 = try expr(args[0]), a1 = try expr(args[1])
             return { f in
                 let c = try callee(f)
                 if case .function(let fn) = c, fn.simpleArity == 2 {
@@ -69,7 +68,7 @@ extension Compiler {
                 return try slow(f, c, [v0, try a1(f)])
             }
         case 3:
-            let a0 = argFns[0], a1 = argFns[1], a2 = argFns[2]
+            let a0 = try expr(args[0]), a1 = try expr(args[1]), a2 = try expr(args[2])
             return { f in
                 let c = try callee(f)
                 if case .function(let fn) = c, fn.simpleArity == 3 {
@@ -83,6 +82,7 @@ extension Compiler {
                 return try slow(f, c, [v0, v1, try a2(f)])
             }
         default:
+            let argFns = try args.map { try expr($0) }
             let n = argFns.count
             return { f in
                 let c = try callee(f)
@@ -103,8 +103,8 @@ extension Compiler {
         let of = try expr(o)
         let argFns = try args.map { try expr($0) }
         let n = argFns.count
-        let a0: ExprFn? = n > 0 ? argFns[0] : nil
-        let a1: ExprFn? = n > 1 ? argFns[1] : nil
+        let a0: ExprFn? = n > 0 ? try expr(args[0]) : nil
+        let a1: ExprFn? = n > 1 ? try expr(args[1]) : nil
         let cache = MethodCache()
         /// Evaluates the arguments into `dest[offset...]`.
         @inline(__always) func fill(_ f: Frame, _ dest: UnsafeMutablePointer<Value>, _ offset: Int) throws {

@@ -11,21 +11,24 @@ final class Compiler {
     /// Statements are composed pairwise into a balanced tree of closures: calling closures
     /// held in an array costs a reabstraction thunk each time.
     func block(_ stmts: [Stmt]) throws -> StmtFn {
-        let items = try stmts.map { (try stmt($0), $0.pos) }
-        if items.isEmpty { return { _ in .normal } }
-        return compose(items[...])
+        if stmts.isEmpty { return { _ in .normal } }
+        return try compose(stmts[...])
     }
 
-    private func compose(_ items: ArraySlice<(StmtFn, Pos)>) -> StmtFn {
+    /// Compiles the statements straight into the composed closures (closures taken out of an
+    /// array would each carry a reabstraction thunk).
+    private func compose(_ stmts: ArraySlice<Stmt>) throws -> StmtFn {
         let fileName = file.name
-        if items.count == 1 {
-            let (s0, p0) = items[items.startIndex]
+        if stmts.count == 1 {
+            let p0 = stmts[stmts.startIndex].pos
+            let s0 = try stmt(stmts[stmts.startIndex])
             return { f in
                 do { return try s0(f) } catch { throw annotate(error, p0, fileName) }
             }
         }
-        if items.count == 2 {
-            let (s0, p0) = items[items.startIndex], (s1, p1) = items[items.startIndex + 1]
+        if stmts.count == 2 {
+            let p0 = stmts[stmts.startIndex].pos, p1 = stmts[stmts.startIndex + 1].pos
+            let s0 = try stmt(stmts[stmts.startIndex]), s1 = try stmt(stmts[stmts.startIndex + 1])
             return { f in
                 let c: Ctl
                 do { c = try s0(f) } catch { throw annotate(error, p0, fileName) }
@@ -33,8 +36,8 @@ final class Compiler {
                 do { return try s1(f) } catch { throw annotate(error, p1, fileName) }
             }
         }
-        let mid = items.startIndex + items.count / 2
-        let a = compose(items[..<mid]), b = compose(items[mid...])
+        let mid = stmts.startIndex + stmts.count / 2
+        let a = try compose(stmts[..<mid]), b = try compose(stmts[mid...])
         return { f in
             let c = try a(f)
             if c != .normal { return c }
@@ -120,14 +123,24 @@ final class Compiler {
     }
 
     private func compileIf(_ branches: [(Expr, [Stmt])], _ orelse: [Stmt]?) throws -> StmtFn {
-        let conds = try branches.map { try condition($0.0) }
-        let bodies = try branches.map { try block($0.1) }
         let other = try orelse.map { try block($0) }
-        if conds.count == 1 {
-            let c0 = conds[0], b0 = bodies[0]
+        if branches.count == 1 {
+            let c0 = try condition(branches[0].0), b0 = try block(branches[0].1)
             if let o = other { return { f in try c0(f) ? try b0(f) : try o(f) } }
             return { f in try c0(f) ? try b0(f) : .normal }
         }
+        if branches.count == 2 {
+            let c0 = try condition(branches[0].0), b0 = try block(branches[0].1)
+            let c1 = try condition(branches[1].0), b1 = try block(branches[1].1)
+            return { f in
+                if try c0(f) { return try b0(f) }
+                if try c1(f) { return try b1(f) }
+                if let o = other { return try o(f) }
+                return .normal
+            }
+        }
+        let conds = try branches.map { try condition($0.0) }
+        let bodies = try branches.map { try block($0.1) }
         return { f in
             for i in 0..<conds.count where try conds[i](f) { return try bodies[i](f) }
             if let o = other { return try o(f) }
