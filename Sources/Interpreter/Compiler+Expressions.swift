@@ -314,12 +314,33 @@ extension Compiler {
                     return
                 }
                 let (iterFn, store, conds) = clauses[level]
-                let iter = try f.rt.iterate(try iterFn(f))
-                outer: while let v = try iter.next() {
-                    try f.rt.checkCancel()
+                func body(_ v: Value) throws {
                     try store(f, v)
-                    for cond in conds where try !cond(f) { continue outer }
+                    for cond in conds where try !cond(f) { return }
                     try run(level + 1)
+                }
+                let iterable = try iterFn(f)
+                switch iterable {
+                case .list(let l):
+                    var i = 0
+                    while i < l.items.count {
+                        try body(l.items[i])
+                        i += 1
+                        try f.rt.checkCancel()
+                    }
+                case .range(let r):
+                    var i = r.start
+                    while r.step > 0 ? i < r.stop : i > r.stop {
+                        try body(.int(i))
+                        i += r.step
+                        try f.rt.checkCancel()
+                    }
+                default:
+                    let iter = try f.rt.iterate(iterable)
+                    while let v = try iter.next() {
+                        try f.rt.checkCancel()
+                        try body(v)
+                    }
                 }
             }
             try run(0)

@@ -4,7 +4,8 @@ extension Runtime {
     @inline(__always)
     func makeFrame(_ fn: PyFunction) -> Frame {
         if let fr = fn.spare {
-            fn.spare = nil
+            fn.spare = fr.nextSpare
+            fr.nextSpare = nil
             return fr
         }
         let def = fn.def
@@ -31,8 +32,9 @@ extension Runtime {
             _ = try fn.body(frame)
             let r = frame.ret
             // Frames never escape a call (closures capture cells, not frames), so it can be reused.
-            if frame.cells.isEmpty && fn.spare == nil {
+            if frame.cells.isEmpty {
                 frame.reset()
+                frame.nextSpare = fn.spare
                 fn.spare = frame
             }
             return r

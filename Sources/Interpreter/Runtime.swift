@@ -72,6 +72,8 @@ final class Frame {
     var classNS: [String: Value]?
     /// The user function running in this frame (for zero-argument `super()`).
     unowned(unsafe) var function: PyFunction?
+    /// Next frame in the function's list of spare frames.
+    var nextSpare: Frame?
 
     init(rt: Runtime, slotCount: Int, cells: [Cell], globals: ModuleScope) {
         self.rt = rt

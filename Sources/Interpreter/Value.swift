@@ -72,7 +72,8 @@ public final class PyFunction {
     /// Positional parameter count when the function takes only plain positional parameters.
     let simpleArity: Int?
     let hasParamCells: Bool
-    /// Frames of finished calls, reused to save two allocations per call (functions without cells).
+    /// Frames of finished calls (a linked list through `Frame.nextSpare`), reused to save two
+    /// allocations per call; recursion keeps one per depth reached. Functions without cells only.
     var spare: Frame?
 
     init(def: FuncDef, body: @escaping CompiledBlock, defaults: [Value], kwDefaults: [String: Value], closure: [Cell],
