@@ -42,6 +42,7 @@ extension Compiler {
                     if k < 0 { k += l.items.count }
                     if k >= 0 && k < l.items.count { return l.items[k] }
                 }
+                if case .dict(let d) = obj, let v = d.get(key) { return v }
                 return try f.rt.getItem(obj, key)
             }
         case .slice(let a, let b, let c):
@@ -79,6 +80,17 @@ extension Compiler {
                 return { f in
                     let x = try af(f), y = try bf(f)
                     if case .int(let i) = x, case .int(let j) = y {
+                        switch op {
+                        case .lt: return i < j
+                        case .le: return i <= j
+                        case .gt: return i > j
+                        case .ge: return i >= j
+                        case .eq: return i == j
+                        case .ne: return i != j
+                        default: break
+                        }
+                    }
+                    if case .float(let i) = x, case .float(let j) = y {
                         switch op {
                         case .lt: return i < j
                         case .le: return i <= j
@@ -192,6 +204,24 @@ extension Compiler {
                 }
                 if case .float(let i) = x, case .float(let j) = y { return .float(i * j) }
                 return try f.rt.binary(.mul, x, y)
+            }
+        case .mod:
+            return { f in
+                let x = try af(f), y = try bf(f)
+                if case .int(let i) = x, case .int(let j) = y, j > 0 { return .int(floorMod(i, j)) }
+                return try f.rt.binary(.mod, x, y)
+            }
+        case .floordiv:
+            return { f in
+                let x = try af(f), y = try bf(f)
+                if case .int(let i) = x, case .int(let j) = y, j > 0 { return .int(floorDiv(i, j)) }
+                return try f.rt.binary(.floordiv, x, y)
+            }
+        case .truediv:
+            return { f in
+                let x = try af(f), y = try bf(f)
+                if case .float(let i) = x, case .float(let j) = y, j != 0 { return .float(i / j) }
+                return try f.rt.binary(.truediv, x, y)
             }
         default:
             return { f in try f.rt.binary(op, try af(f), try bf(f)) }

@@ -28,6 +28,12 @@ extension Compiler {
                     if k < 0 { k += l.items.count }
                     if k >= 0 && k < l.items.count { l.items[k] = v; return }
                 }
+                if case .dict(let d) = obj {
+                    switch key {
+                    case .int, .str: d.set(key, v); return
+                    default: break
+                    }
+                }
                 try f.rt.setItem(obj, key, v)
             }
         case .tuple(let xs, _), .list(let xs, _):
