@@ -207,15 +207,18 @@ extension Compiler {
 final class MethodCache {
     var cls: PyClass?
     var value: Value?
+    /// Strong: a freed class's address could be reused by a new class.
     var userClass: PyClass?
-    var userFunction: PyFunction?
+    /// Unowned: the (retained) class's dict keeps the function alive, and any change of a class
+    /// bumps the version, which revalidates the entry before use.
+    unowned(unsafe) var userFunction: PyFunction?
     var version = -1
     var layoutCount = -1
     var shadowSlot = -1
 
     @inline(__always)
     func method(_ inst: PyInstance, _ name: String, _ rt: Runtime) -> PyFunction? {
-        guard inst.host == nil else { return nil }
+        guard inst.isPlain else { return nil }
         let cls = inst.cls
         if cls !== userClass || version != rt.classVersion || layoutCount != cls.layoutCount {
             userClass = cls

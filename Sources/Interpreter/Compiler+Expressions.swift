@@ -406,13 +406,14 @@ func hex(_ v: Int, _ width: Int) -> String {
 /// A per-site cache of the slot an instance attribute lives in, for one class. A class never
 /// moves an attribute to another slot, so the entry stays valid while the class matches.
 final class AttrCache {
+    /// Strong: a freed class's address could be reused by a new class with another layout.
     var cls: PyClass?
     var slot = 0
 
     @inline(__always)
     func load(_ inst: PyInstance, _ name: String) -> Value? {
         if inst.cls !== cls {
-            guard inst.host == nil, let i = inst.cls.layout[name] else { return nil }
+            guard inst.isPlain, let i = inst.cls.layout[name] else { return nil }
             cls = inst.cls
             slot = i
         }
@@ -426,7 +427,7 @@ final class AttrCache {
     @inline(__always)
     func store(_ inst: PyInstance, _ name: String, _ v: Value) -> Bool {
         if inst.cls !== cls {
-            guard inst.host == nil, inst.exc == nil else { return false }
+            guard inst.isPlain, inst.exc == nil else { return false }
             cls = inst.cls
             slot = inst.cls.slot(for: name)
         }

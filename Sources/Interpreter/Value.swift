@@ -185,7 +185,9 @@ public final class PyInstance {
     private(set) var slotCount: Int
     var exc: ExceptionData?
     /// The host object behind an instance of a class derived from a host class.
-    var host: HostObject?
+    var host: HostObject? { didSet { isPlain = host == nil } }
+    /// No host part (checked on hot paths without loading the existential).
+    private(set) var isPlain = true
     init(_ cls: PyClass) {
         self.cls = cls
         slotCount = max(cls.layoutNames.count, 4)
