@@ -214,7 +214,7 @@ extension Runtime {
 
     public func length(_ v: Value) throws -> Int {
         switch v {
-        case .str(let s): return s.unicodeScalars.count
+        case .str(let s): return scalarCount(s)
         case .list(let l): return l.items.count
         case .tuple(let t): return t.count
         case .dict(let d): return d.count
@@ -232,5 +232,16 @@ extension Runtime {
         default: break
         }
         throw typeError("object of type '\(typeName(v))' has no len()")
+    }
+}
+
+/// The number of code points (Python's len), counted on the UTF-8 bytes: every byte that is not
+/// a continuation byte starts a code point.
+func scalarCount(_ s: String) -> Int {
+    var s = s
+    return s.withUTF8 { bytes in
+        var n = 0
+        for b in bytes where b & 0xC0 != 0x80 { n += 1 }
+        return n
     }
 }
