@@ -15,7 +15,9 @@ extension Runtime {
             case .float(let d):
                 guard let n = nd else {
                     guard d.isFinite else { throw d.isNaN ? valueError("cannot convert float NaN to integer") : overflowError("cannot convert float infinity to integer") }
-                    return .int(Int(d.rounded(.toNearestOrEven)))
+                    let r = d.rounded(.toNearestOrEven)
+                    guard r.magnitude < 9.2e18 else { throw overflowError("result does not fit a 64-bit int") }
+                    return .int(Int(r))
                 }
                 return .float(roundFloat(d, try intValue(n, "round")))
             case .instance(let inst):
@@ -194,7 +196,7 @@ func parseFloat(_ s: String) throws -> Double {
           body.first != "_", body.last != "_" else { throw err }
     let chars = Array(body)
     for (i, c) in chars.enumerated() where c == "_" {
-        guard i > 0, i + 1 < chars.count, chars[i - 1].isNumber, chars[i + 1].isNumber else { throw err }
+        guard i > 0, i + 1 < chars.count, chars[i - 1].isASCII, chars[i - 1].isNumber, chars[i + 1].isASCII, chars[i + 1].isNumber else { throw err }
     }
     guard let d = Double(String(body.filter { $0 != "_" })) else { throw err }
     return sign * d

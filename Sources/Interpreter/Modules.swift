@@ -101,6 +101,7 @@ extension Runtime {
                 if case .int = args[0] { return args[0] }
                 let x = try doubleValue(args[0], n).rounded(rule)
                 guard x.isFinite else { throw overflowError("cannot convert float infinity to integer") }
+                guard x.magnitude < 9.2e18 else { throw overflowError("result does not fit a 64-bit int") }
                 return .int(Int(x))
             })
         }

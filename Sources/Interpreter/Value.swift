@@ -39,8 +39,10 @@ public final class PyRange {
     let start: Int, stop: Int, step: Int
     init(_ start: Int, _ stop: Int, _ step: Int) { self.start = start; self.stop = stop; self.step = step }
     var count: Int {
-        if step > 0 { return start < stop ? (stop - start - 1) / step + 1 : 0 }
-        return start > stop ? (start - stop - 1) / (-step) + 1 : 0
+        let span = step > 0 ? stop.subtractingReportingOverflow(start) : start.subtractingReportingOverflow(stop)
+        if span.overflow { return Int.max }
+        guard span.partialValue > 0 else { return 0 }
+        return (span.partialValue - 1) / step.magnitude.clampedToInt + 1
     }
     func at(_ i: Int) -> Int { start + i * step }
 }
@@ -279,4 +281,8 @@ public final class PySuper {
     let start: PyClass
     let receiver: Value
     init(start: PyClass, receiver: Value) { self.start = start; self.receiver = receiver }
+}
+
+extension UInt {
+    var clampedToInt: Int { self > UInt(Int.max) ? Int.max : Int(self) }
 }
