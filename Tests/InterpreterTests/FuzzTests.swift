@@ -23,6 +23,37 @@ final class FuzzTests: XCTestCase {
                         "'s'", "f'{x}'", "None", "True", "\n", "\n    ", "\n        ", "print", "len", "range",
                         "yield", "@", "\\", "#c", "'''", "\"", "del", "global", "nonlocal", "raise", "pass", "break"]
 
+    static let literals = ["0", "-1", "7", "9223372036854775807", "-9223372036854775808", "2 ** 62", "1e300", "-1e-300",
+                           "float('inf')", "float('nan')", "0.5", "''", "'abc'", "'é✓'", "'%d'", "'{}'", "'{:>10.3f}'",
+                           "[]", "[1, 'a', None]", "(1,)", "{}", "{'k': [1]}", "{1, 2}", "None", "True", "range(5)",
+                           "range(-3, 10**9, 7)", "'x' * 3", "len", "str", "int", "lambda *a: a"]
+    static let calls = ["round(A)", "round(A, B)", "int(A)", "int(A, B)", "float(A)", "str(A)", "repr(A)", "abs(A)",
+                        "A % B", "A // B", "A / B", "A ** B", "A << B", "A >> B", "A * B", "A + B", "A - B", "-A", "~A",
+                        "A < B", "A == B", "A in B", "A[B]", "A[B:A]", "A[::B]", "len(A)", "sorted(A)", "list(A)",
+                        "set(A)", "dict(A)", "max(A)", "min(A, B)", "sum(A)", "divmod(A, B)", "pow(A, B, 7)",
+                        "format(A, B)", "B.format(A)", "A.split(B)", "A.join(B)", "A.replace(B, A)", "A.count(B)",
+                        "A.find(B)", "A.zfill(B)", "A.center(B)", "A.index(B)", "A.pop(B)", "A.insert(B, A)",
+                        "chr(A)", "ord(A)", "hex(A)", "bin(A)", "hash(A)", "isinstance(A, B)", "getattr(A, B)",
+                        "json.dumps(A)", "json.loads(A)", "math.floor(A)", "math.sqrt(A)", "math.log(A)",
+                        "math.factorial(A)", "reversed(A)", "enumerate(A, B)", "zip(A, B)", "A(B)", "f'{A:{B}}'"]
+
+    /// Built-ins and operators applied to edge-case values: every outcome must be a value or
+    /// a Python exception, never a trap.
+    func testBuiltinsOnEdgeValues() {
+        var rng = SplitMix(state: 77)
+        var lines = ["import json, math"]
+        for _ in 0..<1500 {
+            let t = Self.calls[rng.below(Self.calls.count)]
+            let a = Self.literals[rng.below(Self.literals.count)], b = Self.literals[rng.below(Self.literals.count)]
+            let e = t.replacingOccurrences(of: "A", with: "(" + a + ")").replacingOccurrences(of: "B", with: "(" + b + ")")
+            lines.append("try:\n    r = \(e)\n    s = repr(r)\nexcept Exception as exc:\n    s = type(exc).__name__")
+        }
+        exercise(lines.joined(separator: "\n") + "\n")
+        for chunk in stride(from: 1, to: lines.count, by: 50) {
+            exercise((["import json, math"] + lines[chunk..<min(chunk + 50, lines.count)]).joined(separator: "\n") + "\n")
+        }
+    }
+
     func testRandomAndMutatedPrograms() throws {
         var rng = SplitMix(state: 20_261_125)
         var seeds: [String] = []
