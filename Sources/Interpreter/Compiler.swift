@@ -215,6 +215,15 @@ final class Compiler {
     func makeFunction(_ def: FuncDef) throws -> ExprFn {
         def.file = file.name
         let body = try block(def.body)
+        // A body that is one `return expr` (every lambda) is evaluated as an expression.
+        var returnExpr: ExprFn? = nil
+        if def.body.count == 1, case .returnValue(let e?, let p) = def.body[0] {
+            let ef = try expr(e)
+            let fileName = file.name
+            returnExpr = { f in
+                do { return try ef(f) } catch { throw annotate(error, p, fileName) }
+            }
+        }
         var defaultFns: [ExprFn] = []
         var kwDefaultFns: [(String, ExprFn)] = []
         for p in def.params {
@@ -228,8 +237,10 @@ final class Compiler {
             for (n, fn) in kwDefaultFns { kw[n] = try fn(f) }
             let closure = sources.map { f.cells[$0] }
             let qual = f.function.map { $0.qualname + ".<locals>." + def.name } ?? def.name
-            return .function(PyFunction(def: def, body: body, defaults: defaults, kwDefaults: kw, closure: closure,
-                                        module: f.globals, qualname: qual))
+            let fn = PyFunction(def: def, body: body, defaults: defaults, kwDefaults: kw, closure: closure,
+                                module: f.globals, qualname: qual)
+            fn.returnExpr = returnExpr
+            return .function(fn)
         }
     }
 

@@ -29,8 +29,11 @@ extension Runtime {
         }
         if fn.hasParamCells { for (p, c) in fn.def.paramCells { frame.cells[c].value = frame.slots[p] } }
         do {
-            _ = try fn.body(frame)
-            let r = frame.ret
+            let r: Value
+            if let re = fn.returnExpr { r = try re(frame) } else {
+                _ = try fn.body(frame)
+                r = frame.ret
+            }
             // Frames never escape a call (closures capture cells, not frames), so it can be reused.
             if frame.cells.isEmpty {
                 frame.reset()

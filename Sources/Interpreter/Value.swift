@@ -74,6 +74,8 @@ public final class PyFunction {
     /// Positional parameter count when the function takes only plain positional parameters.
     let simpleArity: Int?
     let hasParamCells: Bool
+    /// The body as one expression when it is a single `return expr`.
+    var returnExpr: ExprFn?
     /// Frames of finished calls (a linked list through `Frame.nextSpare`), reused to save two
     /// allocations per call; recursion keeps one per depth reached. Functions without cells only.
     var spare: Frame?
