@@ -88,6 +88,7 @@ struct Lexer {
             if peek() == "\n" { newLine(); continue }
             if peek() == nil { return false }
             if width > indents.last! {
+                if indents.count >= 100 { throw error("too many levels of indentation", at: pos) }
                 indents.append(width)
                 tokens.append(Token(kind: .indent, pos: pos))
             } else {

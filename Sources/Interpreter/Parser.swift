@@ -6,6 +6,10 @@ struct Parser {
     let file: SourceFile
     private var loopDepth = 0
     private var funcDepth = 0
+    /// Current expression nesting; bounded so parsing and compiling never exhaust the stack.
+    var nesting = 0
+    static let maxNesting = 200
+    static let maxChain = 2000
 
     init(tokens: [Token], file: SourceFile) {
         self.toks = tokens

@@ -80,3 +80,27 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(lines[2], "        ^")
     }
 }
+
+final class ParserLimitTests: XCTestCase {
+    /// Pathological nesting is a SyntaxError, never a stack overflow.
+    func testNestingLimits() {
+        let cases: [(String, String)] = [
+            ("x = " + String(repeating: "(", count: 300) + "1" + String(repeating: ")", count: 300), "too many nested"),
+            ("x = " + Array(repeating: "1", count: 5000).joined(separator: "+"), "expression too long"),
+            ("x = " + String(repeating: "-", count: 1000) + "1", "too many nested unary"),
+            ("x = 1" + String(repeating: " and 1", count: 3000), "expression too long"),
+            ("x = " + String(repeating: "not ", count: 500) + "1", "too many nested 'not'"),
+            ((0..<120).map { String(repeating: " ", count: $0) + "if x:" }.joined(separator: "\n") + "\n" + String(repeating: " ", count: 120) + "pass", "too many levels of indentation"),
+        ]
+        for (src, msg) in cases {
+            do {
+                _ = try Parser.parse(SourceFile(name: "d.py", text: src))
+                XCTFail("no error for \(msg)")
+            } catch let e as SyntaxError {
+                XCTAssertTrue(e.message.contains(msg), e.message)
+            } catch {
+                XCTFail("\(error)")
+            }
+        }
+    }
+}
