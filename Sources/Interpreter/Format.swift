@@ -114,6 +114,26 @@ extension Runtime {
     /// `repr(v)`, calling `__repr__` on user instances.
     public func repr(_ v: Value) throws -> String {
         switch v {
+        case .list, .dict, .set, .tuple:
+            // Self-containing containers print as `[...]`, as CPython's Py_ReprEnter does.
+            let id = identity(v)
+            if let i = id, reprActive.contains(i) {
+                if case .dict = v { return "{...}" }
+                return "[...]"
+            }
+            depth += 1
+            defer { depth -= 1 }
+            if depth > recursionLimit { throw pyErr(ExcTypes.recursionError, "maximum recursion depth exceeded while getting the repr of an object") }
+            if let i = id { reprActive.insert(i) }
+            defer { if let i = id { reprActive.remove(i) } }
+            return try containerRepr(v)
+        default:
+            return try scalarRepr(v)
+        }
+    }
+
+    private func containerRepr(_ v: Value) throws -> String {
+        switch v {
         case .none: return "None"
         case .bool(let b): return b ? "True" : "False"
         case .int(let i): return String(i)
@@ -128,6 +148,14 @@ extension Runtime {
         case .set(let s):
             if s.count == 0 { return "set()" }
             return "{" + (try s.elements.map { try repr($0) }.joined(separator: ", ")) + "}"
+        default:
+            return try scalarRepr(v)
+        }
+    }
+
+    private func scalarRepr(_ v: Value) throws -> String {
+        switch v {
+        case .list, .tuple, .dict, .set, .none, .bool, .int, .float, .str: return try containerRepr(v)
         case .range(let r):
             return r.step == 1 ? "range(\(r.start), \(r.stop))" : "range(\(r.start), \(r.stop), \(r.step))"
         case .slice(let s): return "slice(\(try repr(s.start)), \(try repr(s.stop)), \(try repr(s.step)))"

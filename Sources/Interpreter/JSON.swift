@@ -30,6 +30,7 @@ extension Runtime {
 
     func jsonEncode(_ v: Value, _ out: inout String, indent: String?, level: Int, itemSep: String, keySep: String,
                     sortKeys: Bool, ascii: Bool) throws {
+        if level > recursionLimit { throw valueError("Circular reference detected") }
         func newline(_ l: Int) { if let ind = indent { out += "\n" + String(repeating: ind, count: l) } }
         switch v {
         case .none: out += "null"

@@ -276,6 +276,18 @@ extension Runtime {
 
     public func equals(_ a: Value, _ b: Value) throws -> Bool {
         switch (a, b) {
+        case (.list, .list), (.tuple, .tuple), (.dict, .dict):
+            depth += 1
+            defer { depth -= 1 }
+            if depth > recursionLimit { throw pyErr(ExcTypes.recursionError, "maximum recursion depth exceeded in comparison") }
+            return try containerEquals(a, b)
+        default:
+            return try containerEquals(a, b)
+        }
+    }
+
+    private func containerEquals(_ a: Value, _ b: Value) throws -> Bool {
+        switch (a, b) {
         case let (.int(x), .int(y)): return x == y
         case let (.str(x), .str(y)): return x == y
         case let (.float(x), .float(y)): return x == y
@@ -368,6 +380,9 @@ extension Runtime {
     }
 
     private func sequenceOrder(_ op: CmpOp, _ x: [Value], _ y: [Value]) throws -> Bool {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > recursionLimit { throw pyErr(ExcTypes.recursionError, "maximum recursion depth exceeded in comparison") }
         for i in 0..<min(x.count, y.count) {
             if isSame(x[i], y[i]) { continue }
             if try equals(x[i], y[i]) { continue }

@@ -102,6 +102,8 @@ public final class Runtime {
     var stdout: (String) -> Void
     var stderr: (String) -> Void
     var depth = 0
+    /// Containers whose repr is being built (to print cycles as `[...]`).
+    var reprActive = Set<ObjectIdentifier>()
     /// Bumped whenever a class's namespace changes after creation; invalidates method caches.
     var classVersion = 0
     public var recursionLimit = 1000

@@ -83,3 +83,33 @@ final class RuntimeTests: XCTestCase {
         XCTAssertTrue(err.contains("No module named 'numpy'") && err.contains("not available in mrsh"), err)
     }
 }
+
+final class CycleTests: XCTestCase {
+    /// Self-containing containers: repr as CPython (`[...]`), other recursion as RecursionError.
+    func testSelfReferenceNeverCrashes() {
+        let (out, err, error) = runProgram("""
+            import json
+            l = [1]
+            l.append(l)
+            d = {}
+            d["self"] = d
+            print(l, d, (l,))
+            b = [1]
+            b.append(b)
+            for f in [lambda: l == b, lambda: l < b, lambda: json.dumps(l), lambda: repr(eval_nested())]:
+                try:
+                    f()
+                except (RecursionError, ValueError, NameError) as e:
+                    print(type(e).__name__)
+            x = []
+            for i in range(3000):
+                x = [x]
+            try:
+                repr(x)
+            except RecursionError:
+                print("deep RecursionError")
+            """)
+        XCTAssertNil(error, err)
+        XCTAssertEqual(out, "[1, [...]] {'self': {...}} ([1, [...]],)\nRecursionError\nRecursionError\nValueError\nNameError\ndeep RecursionError\n")
+    }
+}
