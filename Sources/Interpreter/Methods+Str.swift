@@ -86,6 +86,7 @@ extension Runtime {
         m("zfill") { _, v, args, _ in
             try expectCount("zfill", args, 1, 1)
             let w = try intValue(args[0], "zfill")
+            if w > maxSequenceSize { throw pyErr(ExcTypes.memoryError, "width too large") }
             var t = s(v)
             let n = t.unicodeScalars.count
             guard w > n else { return .str(t) }
@@ -153,7 +154,7 @@ extension Runtime {
             return .str(t.hasSuffix(p) && !p.isEmpty ? String(t.dropLast(p.count)) : t)
         }
         m("expandtabs") { _, v, args, _ in
-            let size = args.isEmpty ? 8 : try intValue(args[0], "expandtabs")
+            let size = min(args.isEmpty ? 8 : try intValue(args[0], "expandtabs"), 1 << 16)
             var out = ""
             var col = 0
             for c in s(v).unicodeScalars {
@@ -226,6 +227,7 @@ extension Runtime {
         }
         let n = t.unicodeScalars.count
         guard w > n else { return t }
+        if w > maxSequenceSize { throw pyErr(ExcTypes.memoryError, "width too large") }
         let pad = w - n
         switch align {
         case "<": return t + String(repeating: fill, count: pad)

@@ -494,4 +494,4 @@ func strCompare(_ x: String, _ y: String) -> Int {
 }
 
 /// The largest sequence a repetition or materialized range may produce (MemoryError beyond).
-let maxSequenceSize = 1 << 28
+let maxSequenceSize = 1 << 26
