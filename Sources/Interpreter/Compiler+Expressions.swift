@@ -282,41 +282,62 @@ extension Compiler {
     }
 
     private func compileFString(_ parts: [FPart]) throws -> ExprFn {
-        let fns: [(Frame) throws -> String] = try parts.map { part in
-            switch part {
-            case .literal(let s): return { _ in s }
-            case let .field(e, conv, spec):
-                let ef = try expr(e)
-                let sf = try spec.map { try compileFString($0) }
-                var literalSpec: String? = nil
-                if let sp = spec, sp.allSatisfy({ if case .literal = $0 { return true }; return false }) {
-                    literalSpec = sp.map { if case .literal(let t) = $0 { return t }; return "" }.joined()
-                }
-                let parsed = try literalSpec.map { try? FormatSpec($0) } ?? nil
-                return { f in
-                    var v = try ef(f)
-                    if let c = conv { v = .str(c == "s" ? try f.rt.str(v) : c == "a" ? asciiRepr(try f.rt.repr(v)) : try f.rt.repr(v)) }
-                    if let fs = parsed {
-                        switch v {
-                        case .float(let d): return try f.rt.formatFloat(d, fs)
-                        case .int(let i): return try f.rt.formatInt(i, fs)
-                        default: return try f.rt.format(v, literalSpec!)
-                        }
-                    }
-                    guard let sf = sf else {
-                        if case .str(let s) = v { return s }
-                        if case .int(let i) = v { return String(i) }
-                        return try f.rt.str(v)
-                    }
-                    guard case .str(let specText) = try sf(f) else { return try f.rt.str(v) }
-                    return try f.rt.format(v, specText)
-                }
+        switch parts.count {
+        case 0: return { _ in .str("") }
+        case 1:
+            let p0 = try fpart(parts[0])
+            return { f in .str(try p0(f)) }
+        case 2:
+            let p0 = try fpart(parts[0]), p1 = try fpart(parts[1])
+            return { f in .str(try p0(f) + p1(f)) }
+        case 3:
+            let p0 = try fpart(parts[0]), p1 = try fpart(parts[1]), p2 = try fpart(parts[2])
+            return { f in
+                var s = try p0(f)
+                s += try p1(f)
+                s += try p2(f)
+                return .str(s)
+            }
+        default:
+            let fns = try parts.map { try fpart($0) }
+            return { f in
+                var s = ""
+                for fn in fns { s += try fn(f) }
+                return .str(s)
             }
         }
-        return { f in
-            var s = ""
-            for fn in fns { s += try fn(f) }
-            return .str(s)
+    }
+
+    /// One part of an f-string: literal text, or a field with conversion and format spec.
+    private func fpart(_ part: FPart) throws -> (Frame) throws -> String {
+        switch part {
+        case .literal(let s): return { _ in s }
+        case let .field(e, conv, spec):
+            let ef = try expr(e)
+            let sf = try spec.map { try compileFString($0) }
+            var literalSpec: String? = nil
+            if let sp = spec, sp.allSatisfy({ if case .literal = $0 { return true }; return false }) {
+                literalSpec = sp.map { if case .literal(let t) = $0 { return t }; return "" }.joined()
+            }
+            let parsed = try literalSpec.map { try? FormatSpec($0) } ?? nil
+            return { f in
+                var v = try ef(f)
+                if let c = conv { v = .str(c == "s" ? try f.rt.str(v) : c == "a" ? asciiRepr(try f.rt.repr(v)) : try f.rt.repr(v)) }
+                if let fs = parsed {
+                    switch v {
+                    case .float(let d): return try f.rt.formatFloat(d, fs)
+                    case .int(let i): return try f.rt.formatInt(i, fs)
+                    default: return try f.rt.format(v, literalSpec!)
+                    }
+                }
+                guard let sf = sf else {
+                    if case .str(let s) = v { return s }
+                    if case .int(let i) = v { return String(i) }
+                    return try f.rt.str(v)
+                }
+                guard case .str(let specText) = try sf(f) else { return try f.rt.str(v) }
+                return try f.rt.format(v, specText)
+            }
         }
     }
 
