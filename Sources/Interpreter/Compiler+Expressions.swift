@@ -282,29 +282,20 @@ extension Compiler {
     }
 
     private func compileFString(_ parts: [FPart]) throws -> ExprFn {
-        switch parts.count {
-        case 0: return { _ in .str("") }
-        case 1:
-            let p0 = try fpart(parts[0])
-            return { f in .str(try p0(f)) }
-        case 2:
-            let p0 = try fpart(parts[0]), p1 = try fpart(parts[1])
-            return { f in .str(try p0(f) + p1(f)) }
-        case 3:
-            let p0 = try fpart(parts[0]), p1 = try fpart(parts[1]), p2 = try fpart(parts[2])
-            return { f in
-                var s = try p0(f)
-                s += try p1(f)
-                s += try p2(f)
-                return .str(s)
-            }
-        default:
-            let fns = try parts.map { try fpart($0) }
-            return { f in
-                var s = ""
-                for fn in fns { s += try fn(f) }
-                return .str(s)
-            }
+        if parts.isEmpty { return { _ in .str("") } }
+        let whole = try fstringTree(parts[...])
+        return { f in .str(try whole(f)) }
+    }
+
+    /// The parts composed pairwise (no array of closures on the evaluation path).
+    private func fstringTree(_ parts: ArraySlice<FPart>) throws -> (Frame) throws -> String {
+        if parts.count == 1 { return try fpart(parts[parts.startIndex]) }
+        let mid = parts.startIndex + parts.count / 2
+        let a = try fstringTree(parts[..<mid]), b = try fstringTree(parts[mid...])
+        return { f in
+            var s = try a(f)
+            s += try b(f)
+            return s
         }
     }
 
