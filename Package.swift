@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Tensor", "CHDF5", "CZlib"], swiftSettings: fast),
         .target(name: "Engine", dependencies: ["Tensor", "Datasets"], swiftSettings: fast),
         // The evaluator guarantees exclusive access itself; dynamic checks cost ~20% of a call.
-        .target(name: "Interpreter", swiftSettings: fast + [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xfrontend", "-assume-single-threaded"], .when(configuration: .release))]),
+        .target(name: "Interpreter", exclude: ["README.md"], swiftSettings: fast + [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xfrontend", "-assume-single-threaded"], .when(configuration: .release))]),
         .executableTarget(
             name: "Shell",
             dependencies: [

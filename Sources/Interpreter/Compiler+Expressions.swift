@@ -310,7 +310,7 @@ extension Compiler {
             if let sp = spec, sp.allSatisfy({ if case .literal = $0 { return true }; return false }) {
                 literalSpec = sp.map { if case .literal(let t) = $0 { return t }; return "" }.joined()
             }
-            let parsed = try literalSpec.map { try? FormatSpec($0) } ?? nil
+            let parsed = literalSpec.flatMap { try? FormatSpec($0) }
             return { f in
                 var v = try ef(f)
                 if let c = conv { v = .str(c == "s" ? try f.rt.str(v) : c == "a" ? asciiRepr(try f.rt.repr(v)) : try f.rt.repr(v)) }

@@ -249,7 +249,6 @@ final class Compiler {
         let body = try block(cd.body)
         let store = try storer(.name(name))
         let sources = cd.freeVarSources.map { a -> Int in if case .cell(let i) = a { return i }; return 0 }
-        let fileName = file.name
         return { f in
             let base = try baseFn.map { try $0(f) }
             let baseClass = try f.rt.classBase(base, cd.name)
