@@ -159,6 +159,7 @@ extension Runtime {
 
 /// `int(s, base)` with Python's rules: whitespace, sign, `_` between digits, base prefixes.
 func parseInt(_ s: String, base: Int) throws -> Int {
+    guard base == 0 || (2...36).contains(base) else { throw valueError("int() base must be >= 2 and <= 36, or 0") }
     let err = valueError("invalid literal for int() with base \(base): \(strRepr(s))")
     var t = Substring(s.trimmingSpaces())
     var neg = false

@@ -19,6 +19,11 @@ extension Runtime {
         if op == .add, case .str = a { throw typeError("can only concatenate str (not \"\(typeName(b))\") to str") }
         if op == .add, case .list = a { throw typeError("can only concatenate list (not \"\(typeName(b))\") to list") }
         if op == .add, case .tuple = a { throw typeError("can only concatenate tuple (not \"\(typeName(b))\") to tuple") }
+        if op == .mul {
+            func isSeq(_ v: Value) -> Bool { switch v { case .str, .list, .tuple: return true; default: return false } }
+            if isSeq(a) { throw typeError("can't multiply sequence by non-int of type '\(typeName(b))'") }
+            if isSeq(b) { throw typeError("can't multiply sequence by non-int of type '\(typeName(a))'") }
+        }
         throw typeError("unsupported operand type(s) for \(op.rawValue): '\(typeName(a))' and '\(typeName(b))'")
     }
 

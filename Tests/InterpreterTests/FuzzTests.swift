@@ -23,7 +23,7 @@ final class FuzzTests: XCTestCase {
                         "'s'", "f'{x}'", "None", "True", "\n", "\n    ", "\n        ", "print", "len", "range",
                         "yield", "@", "\\", "#c", "'''", "\"", "del", "global", "nonlocal", "raise", "pass", "break"]
 
-    static let literals = ["0", "-1", "7", "9223372036854775807", "-9223372036854775808", "2 ** 62", "1e300", "-1e-300",
+    static let literals = ["0", "-1", "7", "40", "-40", "9223372036854775807", "-9223372036854775808", "2 ** 62", "1e300", "-1e-300",
                            "float('inf')", "float('nan')", "0.5", "''", "'abc'", "'é✓'", "'%d'", "'{}'", "'{:>10.3f}'",
                            "[]", "[1, 'a', None]", "(1,)", "{}", "{'k': [1]}", "{1, 2}", "None", "True", "range(5)",
                            "range(-3, 10**9, 7)", "'x' * 3", "len", "str", "int", "lambda *a: a"]
@@ -42,7 +42,7 @@ final class FuzzTests: XCTestCase {
     func testBuiltinsOnEdgeValues() {
         var rng = SplitMix(state: 77)
         var lines = ["import json, math"]
-        for _ in 0..<1500 {
+        for _ in 0..<5000 {
             let t = Self.calls[rng.below(Self.calls.count)]
             let a = Self.literals[rng.below(Self.literals.count)], b = Self.literals[rng.below(Self.literals.count)]
             let e = t.replacingOccurrences(of: "A", with: "(" + a + ")").replacingOccurrences(of: "B", with: "(" + b + ")")
