@@ -85,7 +85,7 @@ extension Runtime {
             switch args[0] {
             case .range(let r):
                 let n = r.count
-                return .iterator(PyIterator(.range(r.start + (n - 1) * r.step, r.start - r.step, -r.step)))
+                return .iterator(PyIterator(.range(r.start &+ (n &- 1) &* r.step, r.start &- r.step, 0 &- r.step)))
             case .list, .tuple, .str, .dict:
                 return .iterator(PyIterator(.array(try rt.toArray(args[0]).reversed(), 0)))
             case .instance(let inst):

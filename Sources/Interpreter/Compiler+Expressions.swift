@@ -374,7 +374,9 @@ extension Compiler {
                     var i = r.start
                     while r.step > 0 ? i < r.stop : i > r.stop {
                         try body(.int(i))
-                        i += r.step
+                        let (next, o) = i.addingReportingOverflow(r.step)
+                        if o { break }
+                        i = next
                         try f.rt.checkCancel()
                     }
                 default:

@@ -184,7 +184,9 @@ final class Compiler {
                     if ctl == .breakLoop { return .normal }
                     if ctl == .returned { return ctl }
                     try f.rt.checkCancel()
-                    i += step
+                    let (next, o) = i.addingReportingOverflow(step)
+                    if o { break }
+                    i = next
                 }
             case .list(let l):
                 var i = 0

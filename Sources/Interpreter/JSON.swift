@@ -6,7 +6,7 @@ extension Runtime {
                 let a = try Arguments("dumps", args, kw, ["obj", "indent=", "sort_keys=", "separators=", "ensure_ascii=", "default="])
                 var indent: String? = nil
                 if let i = a[1], !i.isNone {
-                    if case .str(let s) = i { indent = s } else { indent = String(repeating: " ", count: try intValue(i, "dumps")) }
+                    if case .str(let s) = i { indent = s } else { indent = String(repeating: " ", count: min(max(0, try intValue(i, "dumps")), 1 << 16)) }
                 }
                 var itemSep = indent == nil ? ", " : ",", keySep = ": "
                 if let s = a[3], !s.isNone {

@@ -19,9 +19,9 @@ extension Runtime {
         case .range(let r):
             if case .slice(let s) = key {
                 let (start, _, step, n) = try sliceIndices(s, r.count)
-                let newStart = r.start + start * r.step
+                let newStart = r.start &+ start &* r.step
                 let newStep = r.step * step
-                return .range(PyRange(newStart, newStart + n * newStep, newStep))
+                return .range(PyRange(newStart, newStart &+ n &* newStep, newStep))
             }
             return .int(r.at(try index(key, r.count, "range object")))
         case .instance(let inst):

@@ -44,7 +44,7 @@ public final class PyRange {
         guard span.partialValue > 0 else { return 0 }
         return (span.partialValue - 1) / step.magnitude.clampedToInt + 1
     }
-    func at(_ i: Int) -> Int { start + i * step }
+    func at(_ i: Int) -> Int { start &+ i &* step }
 }
 
 /// A slice object `start:stop:step`.
@@ -270,7 +270,8 @@ public final class PyIterator {
             return l.items[i]
         case .range(let cur, let stop, let step):
             guard step > 0 ? cur < stop : cur > stop else { return nil }
-            source = .range(cur + step, stop, step)
+            let (next, o) = cur.addingReportingOverflow(step)
+            source = o ? .range(stop, stop, step) : .range(next, stop, step)
             return .int(cur)
         case .custom(let f):
             return try f()
