@@ -442,6 +442,7 @@ final class AttrCache {
     func store(_ inst: PyInstance, _ name: String, _ v: Value) -> Bool {
         if inst.cls !== cls {
             guard inst.isPlain, inst.exc == nil else { return false }
+            if case .descriptor? = inst.cls.lookup(name) { return false }
             cls = inst.cls
             slot = inst.cls.slot(for: name)
         }

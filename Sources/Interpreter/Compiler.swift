@@ -79,7 +79,13 @@ final class Compiler {
         case .functionDef(let def, let name):
             let make = try makeFunction(def)
             let store = try storer(.name(name))
-            return { f in try store(f, try make(f)); return .normal }
+            let kinds = def.decorators.reversed().compactMap { PyDescriptor.Kind(rawValue: $0 == "property" ? "property" : $0) }
+            return { f in
+                var v = try make(f)
+                for k in kinds { v = .descriptor(PyDescriptor(k, v)) }
+                try store(f, v)
+                return .normal
+            }
         case .classDef(let cd, let name):
             return try compileClass(cd, name)
         case .assert(let c, let m, _):

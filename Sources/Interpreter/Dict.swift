@@ -35,6 +35,7 @@ func identity(_ v: Value) -> ObjectIdentifier? {
     case .module(let o): return ObjectIdentifier(o)
     case .iterator(let o): return ObjectIdentifier(o)
     case .host(let o): return ObjectIdentifier(o)
+    case .descriptor(let o): return ObjectIdentifier(o)
     default: return nil
     }
 }

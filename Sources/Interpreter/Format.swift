@@ -181,6 +181,7 @@ extension Runtime {
         case .iterator(let it): return "<iterator object at 0x\(hex(addressOf(it), 12))>"
         case .host(let h): return h.repr()
         case .superProxy(let s): return "<super: <class '\(s.start.name)'>, <\(typeName(s.receiver)) object>>"
+        case .descriptor(let d): return "<\(d.kind.rawValue) object at 0x\(hex(addressOf(d), 12))>"
         case .unbound: return "<unbound>"
         }
     }

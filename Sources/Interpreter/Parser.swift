@@ -111,7 +111,7 @@ struct Parser {
             default: break
             }
         }
-        if isOp("@") { throw error("decorators are not supported by mrsh", at: p) }
+        if isOp("@") { return [try parseDecorated()] }
         if cur.kind == .indent { throw error("unexpected indent") }
         var out = [try parseSmallStatement()]
         while accept(";") {
@@ -418,6 +418,25 @@ struct Parser {
             items.append((ctx, target))
         } while accept(",")
         return .with(items, try parseBlock(), p)
+    }
+
+    /// `@staticmethod`, `@classmethod` and `@property` before a `def`; other decorators are refused.
+    private mutating func parseDecorated() throws -> Stmt {
+        var names: [String] = []
+        while isOp("@") {
+            let p = cur.pos
+            k += 1
+            guard case .name(let n) = cur.kind, ["staticmethod", "classmethod", "property"].contains(n),
+                  peekKind() == .newline else {
+                throw error("decorators other than @staticmethod, @classmethod and @property are not supported by mrsh", at: p)
+            }
+            names.append(n)
+            k += 2
+        }
+        guard isKw("def") else { throw error("a decorator must be followed by 'def'") }
+        let s = try parseDef()
+        if case .functionDef(let f, _) = s { f.decorators = names }
+        return s
     }
 
     private mutating func parseDef() throws -> Stmt {

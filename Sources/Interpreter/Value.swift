@@ -21,6 +21,7 @@ public enum Value {
     case iterator(PyIterator)
     case host(HostObject)
     case superProxy(PySuper)
+    case descriptor(PyDescriptor)
     /// Internal marker of an unassigned variable or attribute slot; never visible to programs.
     case unbound
 
@@ -288,4 +289,12 @@ public final class PySuper {
 
 extension UInt {
     var clampedToInt: Int { self > UInt(Int.max) ? Int.max : Int(self) }
+}
+
+/// What `@staticmethod`, `@classmethod` and `@property` make of a function in a class body.
+public final class PyDescriptor {
+    enum Kind: String { case staticMethod = "staticmethod", classMethod = "classmethod", property }
+    let kind: Kind
+    let function: Value
+    init(_ kind: Kind, _ function: Value) { self.kind = kind; self.function = function }
 }
