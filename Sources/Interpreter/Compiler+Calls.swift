@@ -16,13 +16,38 @@ extension Compiler {
         }
         let callee = try expr(fnE)
         if simple {
-            return try positionalCall(callee, args.compactMap { if case .positional(let e) = $0 { return e }; return nil })
+            let exprs = args.compactMap { a -> Expr? in if case .positional(let e) = a { return e }; return nil }
+            let general = try positionalCall(callee, exprs)
+            if exprs.count == 1, case .name(let n) = fnE, case .global(let gi) = n.access {
+                return try builtinUnaryCall(gi, exprs[0], general)
+            }
+            return general
         }
         let build = try argumentBuilder(args)
         return { f in
             let c = try callee(f)
             let (pos, kw) = try build(f)
             return try f.rt.call(c, pos, kw)
+        }
+    }
+
+    /// `len(x)`, `abs(x)`, `str(x)` ...: a global name that resolves to a built-in with a one-argument
+    /// entry is called without materializing the callee, as long as no global shadows it.
+    private func builtinUnaryCall(_ gi: Int, _ arg: Expr, _ general: @escaping ExprFn) throws -> ExprFn {
+        let a0 = try expr(arg)
+        let cache = UnaryBuiltinCache()
+        return { f in
+            if let u = cache.entry, case .unbound = f.globals.values[gi] { return try u(f.rt, try a0(f)) }
+            if !cache.tried, case .unbound = f.globals.values[gi] {
+                cache.tried = true
+                switch try f.rt.loadBuiltin(f.globals, gi) {
+                case .builtin(let b): cache.entry = b.unary
+                case .type(let t): cache.entry = t.constructUnary
+                default: break
+                }
+                if let u = cache.entry { return try u(f.rt, try a0(f)) }
+            }
+            return try general(f)
         }
     }
 
@@ -230,4 +255,10 @@ final class MethodCache {
         if shadowSlot >= 0 && shadowSlot < inst.slotCount && !inst.slots[shadowSlot].isUnbound { return nil }
         return userFunction
     }
+}
+
+/// The one-argument entry of the built-in a call site resolved to (see `builtinUnaryCall`).
+final class UnaryBuiltinCache {
+    var entry: ((Runtime, Value) throws -> Value)?
+    var tried = false
 }
