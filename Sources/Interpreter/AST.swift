@@ -139,6 +139,8 @@ final class FuncDef {
     var freeVarSources: [Access] = []
     var docstring: String?
     var file = ""
+    /// `staticmethod`, `classmethod` or `property`, innermost last.
+    var decorators: [String] = []
 
     init(name: String, params: [Param], body: [Stmt], pos: Pos, isLambda: Bool) {
         self.name = name; self.params = params; self.body = body; self.pos = pos; self.isLambda = isLambda

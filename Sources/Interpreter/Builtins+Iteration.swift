@@ -57,6 +57,7 @@ extension Runtime {
             if case .str = total { throw typeError("sum() can't sum strings [use ''.join(seq) instead]") }
             let it = try rt.iterate(a[0]!)
             while let v = try it.next() {
+                try rt.checkCancel()
                 if case .int(let x) = total, case .int(let y) = v {
                     let (r, o) = x.addingReportingOverflow(y)
                     if !o { total = .int(r); continue }
@@ -84,7 +85,7 @@ extension Runtime {
             switch args[0] {
             case .range(let r):
                 let n = r.count
-                return .iterator(PyIterator(.range(r.start + (n - 1) * r.step, r.start - r.step, -r.step)))
+                return .iterator(PyIterator(.range(r.start &+ (n &- 1) &* r.step, r.start &- r.step, 0 &- r.step)))
             case .list, .tuple, .str, .dict:
                 return .iterator(PyIterator(.array(try rt.toArray(args[0]).reversed(), 0)))
             case .instance(let inst):

@@ -15,7 +15,9 @@ extension Runtime {
             case .float(let d):
                 guard let n = nd else {
                     guard d.isFinite else { throw d.isNaN ? valueError("cannot convert float NaN to integer") : overflowError("cannot convert float infinity to integer") }
-                    return .int(Int(d.rounded(.toNearestOrEven)))
+                    let r = d.rounded(.toNearestOrEven)
+                    guard r.magnitude < 9.2e18 else { throw overflowError("result does not fit a 64-bit int") }
+                    return .int(Int(r))
                 }
                 return .float(roundFloat(d, try intValue(n, "round")))
             case .instance(let inst):
@@ -157,6 +159,7 @@ extension Runtime {
 
 /// `int(s, base)` with Python's rules: whitespace, sign, `_` between digits, base prefixes.
 func parseInt(_ s: String, base: Int) throws -> Int {
+    guard base == 0 || (2...36).contains(base) else { throw valueError("int() base must be >= 2 and <= 36, or 0") }
     let err = valueError("invalid literal for int() with base \(base): \(strRepr(s))")
     var t = Substring(s.trimmingSpaces())
     var neg = false
@@ -194,7 +197,7 @@ func parseFloat(_ s: String) throws -> Double {
           body.first != "_", body.last != "_" else { throw err }
     let chars = Array(body)
     for (i, c) in chars.enumerated() where c == "_" {
-        guard i > 0, i + 1 < chars.count, chars[i - 1].isNumber, chars[i + 1].isNumber else { throw err }
+        guard i > 0, i + 1 < chars.count, chars[i - 1].isASCII, chars[i - 1].isNumber, chars[i + 1].isASCII, chars[i + 1].isNumber else { throw err }
     }
     guard let d = Double(String(body.filter { $0 != "_" })) else { throw err }
     return sign * d

@@ -13,12 +13,9 @@ extension Runtime {
             b[n] = .type(c)
         }
         for c in ExcTypes.all { b[c.name] = .type(c) }
+        installUnaryFastPaths(&b)
         b["NotImplemented"] = .builtin(PyBuiltin("NotImplemented", { _, _, _, _ in .none }))
         def("print") { rt, _, args, kw in try rt.builtinPrint(args, kw) }
-        def("len") { rt, _, args, kw in
-            try noKeywords("len", kw); try expectCount("len", args, 1, 1)
-            return .int(try rt.length(args[0]))
-        }
         def("repr") { rt, _, args, _ in try expectCount("repr", args, 1, 1); return .str(try rt.repr(args[0])) }
         def("ascii") { rt, _, args, _ in try expectCount("ascii", args, 1, 1); return .str(asciiRepr(try rt.repr(args[0]))) }
         def("format") { rt, _, args, _ in
@@ -131,6 +128,15 @@ extension Runtime {
         }
         installIterationBuiltins(def)
         installNumericBuiltins(def)
+        if case .builtin(let absFn)? = b["abs"] {
+            absFn.unary = { rt, v in
+                switch v {
+                case .int(let i) where i != Int.min: return .int(Swift.abs(i))
+                case .float(let d): return .float(d.magnitude)
+                default: return try absFn.fn(rt, .none, [v], [])
+                }
+            }
+        }
         def("open") { rt, _, args, kw in try rt.openFile(args, kw) }
         return b
     }
@@ -184,5 +190,30 @@ extension Runtime {
         text += end
         if let f = file { try f.write(text) } else if toErr { stderr(text) } else { stdout(text) }
         return .none
+    }
+}
+
+extension Runtime {
+    /// One-argument entries of common built-ins, so `len(x)` or `str(i)` in a loop builds no array.
+    func installUnaryFastPaths(_ b: inout [String: Value]) {
+        BuiltinTypes.str.constructUnary = { rt, v in
+            if case .str = v { return v }
+            if case .int(let i) = v { return .str(String(i)) }
+            return .str(try rt.str(v))
+        }
+        BuiltinTypes.int.constructUnary = { rt, v in .int(try rt.toInt(v)) }
+        BuiltinTypes.float.constructUnary = { rt, v in
+            switch v {
+            case .float: return v
+            case .int(let i): return .float(Double(i))
+            default: return try rt.call(.builtin(PyBuiltin("float", BuiltinTypes.float.construct!)), [v], [])
+            }
+        }
+        let len = PyBuiltin("len") { rt, _, args, kw in
+            try noKeywords("len", kw); try expectCount("len", args, 1, 1)
+            return .int(try rt.length(args[0]))
+        }
+        len.unary = { rt, v in .int(try rt.length(v)) }
+        b["len"] = .builtin(len)
     }
 }

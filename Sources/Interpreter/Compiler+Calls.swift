@@ -16,7 +16,98 @@ extension Compiler {
         }
         let callee = try expr(fnE)
         if simple {
-            let argFns = try args.compactMap { a -> ExprFn? in if case .positional(let e) = a { return try expr(e) }; return nil }
+            let exprs = args.compactMap { a -> Expr? in if case .positional(let e) = a { return e }; return nil }
+            let general = try positionalCall(callee, exprs)
+            if exprs.count == 1, case .name(let n) = fnE, case .global(let gi) = n.access {
+                return try builtinUnaryCall(gi, exprs[0], general)
+            }
+            return general
+        }
+        let build = try argumentBuilder(args)
+        return { f in
+            let c = try callee(f)
+            let (pos, kw) = try build(f)
+            return try f.rt.call(c, pos, kw)
+        }
+    }
+
+    /// `len(x)`, `abs(x)`, `str(x)` ...: a global name that resolves to a built-in with a one-argument
+    /// entry is called without materializing the callee, as long as no global shadows it.
+    private func builtinUnaryCall(_ gi: Int, _ arg: Expr, _ general: @escaping ExprFn) throws -> ExprFn {
+        let a0 = try expr(arg)
+        let cache = UnaryBuiltinCache()
+        return { f in
+            if let u = cache.entry, case .unbound = f.globals.values[gi] { return try u(f.rt, try a0(f)) }
+            if !cache.tried, case .unbound = f.globals.values[gi] {
+                cache.tried = true
+                switch try f.rt.loadBuiltin(f.globals, gi) {
+                case .builtin(let b): cache.entry = b.unary
+                case .type(let t): cache.entry = t.constructUnary
+                default: break
+                }
+                if let u = cache.entry { return try u(f.rt, try a0(f)) }
+            }
+            return try general(f)
+        }
+    }
+
+    /// `f(a, b)`: user functions of matching arity get their frame filled directly; arities up
+    /// to 3 have their own closures (no array of argument closures on the hot path).
+    private func positionalCall(_ callee: @escaping ExprFn, _ args: [Expr]) throws -> ExprFn {
+        func slow(_ f: Frame, _ c: Value, _ vals: [Value]) throws -> Value { try f.rt.call(c, vals, []) }
+        switch args.count {
+        case 0:
+            return { f in
+                let c = try callee(f)
+                if case .function(let fn) = c, fn.simpleArity == 0 { return try f.rt.runFrame(fn, f.rt.makeFrame(fn)) }
+                return try slow(f, c, [])
+            }
+        case 1:
+            let a0 = try expr(args[0])
+            return { f in
+                let c = try callee(f)
+                switch c {
+                case .function(let fn) where fn.simpleArity == 1:
+                    let frame = f.rt.makeFrame(fn)
+                    frame.slots[0] = try a0(f)
+                    return try f.rt.runFrame(fn, frame)
+                case .builtin(let b):
+                    if let u = b.unary { return try u(f.rt, try a0(f)) }
+                case .type(let t):
+                    if let u = t.constructUnary { return try u(f.rt, try a0(f)) }
+                default: break
+                }
+                return try slow(f, c, [try a0(f)])
+            }
+        case 2:
+            let a0 = try expr(args[0]), a1 = try expr(args[1])
+            return { f in
+                let c = try callee(f)
+                if case .function(let fn) = c, fn.simpleArity == 2 {
+                    let frame = f.rt.makeFrame(fn)
+                    frame.slots[0] = try a0(f)
+                    frame.slots[1] = try a1(f)
+                    return try f.rt.runFrame(fn, frame)
+                }
+                let v0 = try a0(f)
+                return try slow(f, c, [v0, try a1(f)])
+            }
+        case 3:
+            let a0 = try expr(args[0]), a1 = try expr(args[1]), a2 = try expr(args[2])
+            return { f in
+                let c = try callee(f)
+                if case .function(let fn) = c, fn.simpleArity == 3 {
+                    let frame = f.rt.makeFrame(fn)
+                    frame.slots[0] = try a0(f)
+                    frame.slots[1] = try a1(f)
+                    frame.slots[2] = try a2(f)
+                    return try f.rt.runFrame(fn, frame)
+                }
+                let v0 = try a0(f), v1 = try a1(f)
+                return try slow(f, c, [v0, v1, try a2(f)])
+            }
+        default:
+            let argFns = try args.map { try expr($0) }
             let n = argFns.count
             return { f in
                 let c = try callee(f)
@@ -28,14 +119,8 @@ extension Compiler {
                 var vals: [Value] = []
                 vals.reserveCapacity(n)
                 for a in argFns { vals.append(try a(f)) }
-                return try f.rt.call(c, vals, [])
+                return try slow(f, c, vals)
             }
-        }
-        let build = try argumentBuilder(args)
-        return { f in
-            let c = try callee(f)
-            let (pos, kw) = try build(f)
-            return try f.rt.call(c, pos, kw)
         }
     }
 
@@ -43,21 +128,32 @@ extension Compiler {
         let of = try expr(o)
         let argFns = try args.map { try expr($0) }
         let n = argFns.count
+        let a0: ExprFn? = n > 0 ? try expr(args[0]) : nil
+        let a1: ExprFn? = n > 1 ? try expr(args[1]) : nil
         let cache = MethodCache()
-        return { f in
-            let obj = try of(f)
+        /// Evaluates the arguments into `dest[offset...]`.
+        @inline(__always) func fill(_ f: Frame, _ dest: UnsafeMutablePointer<Value>, _ offset: Int) throws {
+            if n == 0 { return }
+            dest[offset] = try a0!(f)
+            if n == 1 { return }
+            dest[offset + 1] = try a1!(f)
+            if n == 2 { return }
+            for i in 2..<n { dest[offset + i] = try argFns[i](f) }
+        }
+        func values(_ f: Frame) throws -> [Value] {
+            if n == 0 { return [] }
+            if n == 1 { return [try a0!(f)] }
+            if n == 2 { let v0 = try a0!(f); return [v0, try a1!(f)] }
+            var vals: [Value] = []
+            vals.reserveCapacity(n)
+            for a in argFns { vals.append(try a(f)) }
+            return vals
+        }
+        func slowPath(_ f: Frame, _ obj: Value) throws -> Value {
             switch obj {
             case .instance(let inst):
-                if inst.host == nil, inst.getSlot(name) == nil, let m = inst.cls.lookup(name), case .function(let fn) = m {
-                    if fn.simpleArity == n + 1 {
-                        let frame = f.rt.makeFrame(fn)
-                        frame.slots[0] = obj
-                        for i in 0..<n { frame.slots[i + 1] = try argFns[i](f) }
-                        return try f.rt.runFrame(fn, frame)
-                    }
-                    var vals: [Value] = [obj]
-                    for a in argFns { vals.append(try a(f)) }
-                    return try f.rt.callFunction(fn, vals, [])
+                if let fn = cache.method(inst, name, f.rt) {
+                    return try f.rt.callFunction(fn, [obj] + (try values(f)), [])
                 }
             case .module, .type, .host, .superProxy:
                 break
@@ -70,17 +166,23 @@ extension Compiler {
                     cache.value = m
                 }
                 if case .builtin(let b)? = m {
-                    var vals: [Value] = []
-                    vals.reserveCapacity(n)
-                    for a in argFns { vals.append(try a(f)) }
-                    return try b.fn(f.rt, obj, vals, [])
+                    if n == 1, let m1 = b.method1 { return try m1(f.rt, obj, try a0!(f)) }
+                    if n == 2, let m2 = b.method2 { let v0 = try a0!(f); return try m2(f.rt, obj, v0, try a1!(f)) }
+                    return try b.fn(f.rt, obj, try values(f), [])
                 }
             }
             let callee = try f.rt.getAttr(obj, name)
-            var vals: [Value] = []
-            vals.reserveCapacity(n)
-            for a in argFns { vals.append(try a(f)) }
-            return try f.rt.call(callee, vals, [])
+            return try f.rt.call(callee, try values(f), [])
+        }
+        return { f in
+            let obj = try of(f)
+            if case .instance(let inst) = obj, let fn = cache.method(inst, name, f.rt), fn.simpleArity == n + 1 {
+                let frame = f.rt.makeFrame(fn)
+                frame.slots[0] = obj
+                try fill(f, frame.slots, 1)
+                return try f.rt.runFrame(fn, frame)
+            }
+            return try slowPath(f, obj)
         }
     }
 
@@ -124,8 +226,39 @@ extension Compiler {
     }
 }
 
-/// A per-call-site cache of the method found on a built-in type (those never change).
+/// A per-call-site cache of the method found on a built-in type (those never change), and of
+/// the user function a class provides (valid while no class changed and no instance attribute
+/// of that name can shadow it).
 final class MethodCache {
     var cls: PyClass?
     var value: Value?
+    /// Strong: a freed class's address could be reused by a new class.
+    var userClass: PyClass?
+    /// Unowned: the (retained) class's dict keeps the function alive, and any change of a class
+    /// bumps the version, which revalidates the entry before use.
+    unowned(unsafe) var userFunction: PyFunction?
+    var version = -1
+    var layoutCount = -1
+    var shadowSlot = -1
+
+    @inline(__always)
+    func method(_ inst: PyInstance, _ name: String, _ rt: Runtime) -> PyFunction? {
+        guard inst.isPlain else { return nil }
+        let cls = inst.cls
+        if cls !== userClass || version != rt.classVersion || layoutCount != cls.layoutCount {
+            userClass = cls
+            version = rt.classVersion
+            layoutCount = cls.layoutCount
+            shadowSlot = cls.layout[name] ?? -1
+            if case .function(let fn)? = cls.lookup(name) { userFunction = fn } else { userFunction = nil }
+        }
+        if shadowSlot >= 0 && shadowSlot < inst.slotCount && !inst.slots[shadowSlot].isUnbound { return nil }
+        return userFunction
+    }
+}
+
+/// The one-argument entry of the built-in a call site resolved to (see `builtinUnaryCall`).
+final class UnaryBuiltinCache {
+    var entry: ((Runtime, Value) throws -> Value)?
+    var tried = false
 }

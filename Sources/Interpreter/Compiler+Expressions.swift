@@ -39,7 +39,12 @@ extension Compiler {
         case .call(let fn, let args, _): return try compileCall(fn, args)
         case .attr(let o, let name, _):
             let of = try expr(o)
-            return { f in try f.rt.getAttr(try of(f), name) }
+            let cache = AttrCache()
+            return { f in
+                let obj = try of(f)
+                if case .instance(let inst) = obj, let v = cache.load(inst, name) { return v }
+                return try f.rt.getAttr(obj, name)
+            }
         case .subscr(let o, let i, _):
             let of = try expr(o), idx = try expr(i)
             return { f in
@@ -48,6 +53,7 @@ extension Compiler {
                     if k < 0 { k += l.items.count }
                     if k >= 0 && k < l.items.count { return l.items[k] }
                 }
+                if case .dict(let d) = obj, let v = d.get(key) { return v }
                 return try f.rt.getItem(obj, key)
             }
         case .slice(let a, let b, let c):
@@ -85,6 +91,17 @@ extension Compiler {
                 return { f in
                     let x = try af(f), y = try bf(f)
                     if case .int(let i) = x, case .int(let j) = y {
+                        switch op {
+                        case .lt: return i < j
+                        case .le: return i <= j
+                        case .gt: return i > j
+                        case .ge: return i >= j
+                        case .eq: return i == j
+                        case .ne: return i != j
+                        default: break
+                        }
+                    }
+                    if case .float(let i) = x, case .float(let j) = y {
                         switch op {
                         case .lt: return i < j
                         case .le: return i <= j
@@ -140,9 +157,16 @@ extension Compiler {
                 return v
             }
         case .global(let i):
+            // Builtins never change while a program runs, so the site remembers the one it found.
+            let cache = BuiltinSiteCache()
             return { f in
                 let v = f.globals.values[i]
-                if case .unbound = v { return try f.rt.loadBuiltin(f.globals, i) }
+                if case .unbound = v {
+                    if let b = cache.value { return b }
+                    let b = try f.rt.loadBuiltin(f.globals, i)
+                    cache.value = b
+                    return b
+                }
                 return v
             }
         case .classNS(let name, let i):
@@ -191,6 +215,24 @@ extension Compiler {
                 }
                 if case .float(let i) = x, case .float(let j) = y { return .float(i * j) }
                 return try f.rt.binary(.mul, x, y)
+            }
+        case .mod:
+            return { f in
+                let x = try af(f), y = try bf(f)
+                if case .int(let i) = x, case .int(let j) = y, j > 0 { return .int(floorMod(i, j)) }
+                return try f.rt.binary(.mod, x, y)
+            }
+        case .floordiv:
+            return { f in
+                let x = try af(f), y = try bf(f)
+                if case .int(let i) = x, case .int(let j) = y, j > 0 { return .int(floorDiv(i, j)) }
+                return try f.rt.binary(.floordiv, x, y)
+            }
+        case .truediv:
+            return { f in
+                let x = try af(f), y = try bf(f)
+                if case .float(let i) = x, case .float(let j) = y, j != 0 { return .float(i / j) }
+                return try f.rt.binary(.truediv, x, y)
             }
         default:
             return { f in try f.rt.binary(op, try af(f), try bf(f)) }
@@ -251,25 +293,53 @@ extension Compiler {
     }
 
     private func compileFString(_ parts: [FPart]) throws -> ExprFn {
-        let fns: [(Frame) throws -> String] = try parts.map { part in
-            switch part {
-            case .literal(let s): return { _ in s }
-            case let .field(e, conv, spec):
-                let ef = try expr(e)
-                let sf = try spec.map { try compileFString($0) }
-                return { f in
-                    var v = try ef(f)
-                    if let c = conv { v = .str(c == "s" ? try f.rt.str(v) : c == "a" ? asciiRepr(try f.rt.repr(v)) : try f.rt.repr(v)) }
-                    guard let sf = sf else { return try f.rt.str(v) }
-                    guard case .str(let specText) = try sf(f) else { return try f.rt.str(v) }
-                    return try f.rt.format(v, specText)
-                }
-            }
-        }
+        if parts.isEmpty { return { _ in .str("") } }
+        let whole = try fstringTree(parts[...])
+        return { f in .str(try whole(f)) }
+    }
+
+    /// The parts composed pairwise (no array of closures on the evaluation path).
+    private func fstringTree(_ parts: ArraySlice<FPart>) throws -> (Frame) throws -> String {
+        if parts.count == 1 { return try fpart(parts[parts.startIndex]) }
+        let mid = parts.startIndex + parts.count / 2
+        let a = try fstringTree(parts[..<mid]), b = try fstringTree(parts[mid...])
         return { f in
-            var s = ""
-            for fn in fns { s += try fn(f) }
-            return .str(s)
+            var s = try a(f)
+            s += try b(f)
+            return s
+        }
+    }
+
+    /// One part of an f-string: literal text, or a field with conversion and format spec.
+    private func fpart(_ part: FPart) throws -> (Frame) throws -> String {
+        switch part {
+        case .literal(let s): return { _ in s }
+        case let .field(e, conv, spec):
+            let ef = try expr(e)
+            let sf = try spec.map { try compileFString($0) }
+            var literalSpec: String? = nil
+            if let sp = spec, sp.allSatisfy({ if case .literal = $0 { return true }; return false }) {
+                literalSpec = sp.map { if case .literal(let t) = $0 { return t }; return "" }.joined()
+            }
+            let parsed = literalSpec.flatMap { try? FormatSpec($0) }
+            return { f in
+                var v = try ef(f)
+                if let c = conv { v = .str(c == "s" ? try f.rt.str(v) : c == "a" ? asciiRepr(try f.rt.repr(v)) : try f.rt.repr(v)) }
+                if let fs = parsed {
+                    switch v {
+                    case .float(let d): return try f.rt.formatFloat(d, fs)
+                    case .int(let i): return try f.rt.formatInt(i, fs)
+                    default: return try f.rt.format(v, literalSpec!)
+                    }
+                }
+                guard let sf = sf else {
+                    if case .str(let s) = v { return s }
+                    if case .int(let i) = v { return String(i) }
+                    return try f.rt.str(v)
+                }
+                guard case .str(let specText) = try sf(f) else { return try f.rt.str(v) }
+                return try f.rt.format(v, specText)
+            }
         }
     }
 
@@ -297,11 +367,35 @@ extension Compiler {
                     return
                 }
                 let (iterFn, store, conds) = clauses[level]
-                let iter = try f.rt.iterate(try iterFn(f))
-                outer: while let v = try iter.next() {
+                func body(_ v: Value) throws {
                     try store(f, v)
-                    for cond in conds where try !cond(f) { continue outer }
+                    for cond in conds where try !cond(f) { return }
                     try run(level + 1)
+                }
+                let iterable = try iterFn(f)
+                switch iterable {
+                case .list(let l):
+                    var i = 0
+                    while i < l.items.count {
+                        try body(l.items[i])
+                        i += 1
+                        try f.rt.checkCancel()
+                    }
+                case .range(let r):
+                    var i = r.start
+                    while r.step > 0 ? i < r.stop : i > r.stop {
+                        try body(.int(i))
+                        let (next, o) = i.addingReportingOverflow(r.step)
+                        if o { break }
+                        i = next
+                        try f.rt.checkCancel()
+                    }
+                default:
+                    let iter = try f.rt.iterate(iterable)
+                    while let v = try iter.next() {
+                        try f.rt.checkCancel()
+                        try body(v)
+                    }
                 }
             }
             try run(0)
@@ -332,4 +426,44 @@ func asciiRepr(_ s: String) -> String {
 func hex(_ v: Int, _ width: Int) -> String {
     let s = String(v, radix: 16)
     return String(repeating: "0", count: max(0, width - s.count)) + s
+}
+
+/// A per-site cache of the slot an instance attribute lives in, for one class. A class never
+/// moves an attribute to another slot, so the entry stays valid while the class matches.
+final class AttrCache {
+    /// Strong: a freed class's address could be reused by a new class with another layout.
+    var cls: PyClass?
+    var slot = 0
+
+    @inline(__always)
+    func load(_ inst: PyInstance, _ name: String) -> Value? {
+        if inst.cls !== cls {
+            guard inst.isPlain, let i = inst.cls.layout[name] else { return nil }
+            cls = inst.cls
+            slot = i
+        }
+        guard slot < inst.slotCount else { return nil }
+        let v = inst.slots[slot]
+        if case .unbound = v { return nil }
+        return v
+    }
+
+    /// Stores into the cached slot; false when the slow path must run (other class, host part).
+    @inline(__always)
+    func store(_ inst: PyInstance, _ name: String, _ v: Value) -> Bool {
+        if inst.cls !== cls {
+            guard inst.isPlain, inst.exc == nil else { return false }
+            if case .descriptor? = inst.cls.lookup(name) { return false }
+            cls = inst.cls
+            slot = inst.cls.slot(for: name)
+        }
+        inst.ensureSlot(slot)
+        inst.slots[slot] = v
+        return true
+    }
+}
+
+/// The builtin a global-name site resolved to (see `loadName`).
+final class BuiltinSiteCache {
+    var value: Value?
 }

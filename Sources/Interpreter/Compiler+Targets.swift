@@ -14,7 +14,12 @@ extension Compiler {
             }
         case .attr(let o, let name, _):
             let of = try expr(o)
-            return { f, v in try f.rt.setAttr(try of(f), name, v) }
+            let cache = AttrCache()
+            return { f, v in
+                let obj = try of(f)
+                if case .instance(let inst) = obj, cache.store(inst, name, v) { return }
+                try f.rt.setAttr(obj, name, v)
+            }
         case .subscr(let o, let i, _):
             let of = try expr(o), idx = try expr(i)
             return { f, v in
@@ -22,6 +27,12 @@ extension Compiler {
                 if case .list(let l) = obj, case .int(var k) = key {
                     if k < 0 { k += l.items.count }
                     if k >= 0 && k < l.items.count { l.items[k] = v; return }
+                }
+                if case .dict(let d) = obj {
+                    switch key {
+                    case .int, .str: d.set(key, v); return
+                    default: break
+                    }
                 }
                 try f.rt.setItem(obj, key, v)
             }
@@ -108,6 +119,14 @@ extension Compiler {
                         if !o { f.slots[i] = .int(r); return .normal }
                     }
                     if cur.isUnbound { _ = try load(f) }
+                    if case .str(var a) = cur, case .str(let b) = v {
+                        // Take the string out of the slot so it is uniquely referenced and
+                        // grows in place (CPython's `s += t` is amortized too).
+                        f.slots[i] = .none
+                        a += b
+                        f.slots[i] = .str(a)
+                        return .normal
+                    }
                     f.slots[i] = try f.rt.inplace(op, cur, v)
                     return .normal
                 }
@@ -119,8 +138,21 @@ extension Compiler {
             }
         case .attr(let o, let name, _):
             let of = try expr(o)
+            let cache = AttrCache()
             return { f in
                 let obj = try of(f)
+                if case .instance(let inst) = obj, let cur = cache.load(inst, name) {
+                    let v = try vf(f)
+                    let r: Value
+                    if case .int(let a) = cur, case .int(let b) = v, op == .add, case let (x, false) = a.addingReportingOverflow(b) {
+                        r = .int(x)
+                    } else {
+                        r = try f.rt.inplace(op, cur, v)
+                    }
+                    if cache.store(inst, name, r) { return .normal }
+                    try f.rt.setAttr(obj, name, r)
+                    return .normal
+                }
                 let cur = try f.rt.getAttr(obj, name)
                 try f.rt.setAttr(obj, name, try f.rt.inplace(op, cur, try vf(f)))
                 return .normal

@@ -8,29 +8,40 @@ final class Compiler {
     // MARK: blocks
 
     /// A block that records the failing statement's position on exceptions passing through it.
+    /// Statements are composed pairwise into a balanced tree of closures: calling closures
+    /// held in an array costs a reabstraction thunk each time.
     func block(_ stmts: [Stmt]) throws -> StmtFn {
-        let fns = try stmts.map { try stmt($0) }
-        let poss = stmts.map { $0.pos }
+        if stmts.isEmpty { return { _ in .normal } }
+        return try compose(stmts[...])
+    }
+
+    /// Compiles the statements straight into the composed closures (closures taken out of an
+    /// array would each carry a reabstraction thunk).
+    private func compose(_ stmts: ArraySlice<Stmt>) throws -> StmtFn {
         let fileName = file.name
-        if fns.count == 1 {
-            let s0 = fns[0], p0 = poss[0]
+        if stmts.count == 1 {
+            let p0 = stmts[stmts.startIndex].pos
+            let s0 = try stmt(stmts[stmts.startIndex])
             return { f in
                 do { return try s0(f) } catch { throw annotate(error, p0, fileName) }
             }
         }
-        let n = fns.count
-        return { f in
-            var i = 0
-            do {
-                while i < n {
-                    let c = try fns[i](f)
-                    if c != .normal { return c }
-                    i += 1
-                }
-                return .normal
-            } catch {
-                throw annotate(error, poss[i], fileName)
+        if stmts.count == 2 {
+            let p0 = stmts[stmts.startIndex].pos, p1 = stmts[stmts.startIndex + 1].pos
+            let s0 = try stmt(stmts[stmts.startIndex]), s1 = try stmt(stmts[stmts.startIndex + 1])
+            return { f in
+                let c: Ctl
+                do { c = try s0(f) } catch { throw annotate(error, p0, fileName) }
+                if c != .normal { return c }
+                do { return try s1(f) } catch { throw annotate(error, p1, fileName) }
             }
+        }
+        let mid = stmts.startIndex + stmts.count / 2
+        let a = try compose(stmts[..<mid]), b = try compose(stmts[mid...])
+        return { f in
+            let c = try a(f)
+            if c != .normal { return c }
+            return try b(f)
         }
     }
 
@@ -68,7 +79,13 @@ final class Compiler {
         case .functionDef(let def, let name):
             let make = try makeFunction(def)
             let store = try storer(.name(name))
-            return { f in try store(f, try make(f)); return .normal }
+            let kinds = def.decorators.reversed().compactMap { PyDescriptor.Kind(rawValue: $0 == "property" ? "property" : $0) }
+            return { f in
+                var v = try make(f)
+                for k in kinds { v = .descriptor(PyDescriptor(k, v)) }
+                try store(f, v)
+                return .normal
+            }
         case .classDef(let cd, let name):
             return try compileClass(cd, name)
         case .assert(let c, let m, _):
@@ -112,14 +129,24 @@ final class Compiler {
     }
 
     private func compileIf(_ branches: [(Expr, [Stmt])], _ orelse: [Stmt]?) throws -> StmtFn {
-        let conds = try branches.map { try condition($0.0) }
-        let bodies = try branches.map { try block($0.1) }
         let other = try orelse.map { try block($0) }
-        if conds.count == 1 {
-            let c0 = conds[0], b0 = bodies[0]
+        if branches.count == 1 {
+            let c0 = try condition(branches[0].0), b0 = try block(branches[0].1)
             if let o = other { return { f in try c0(f) ? try b0(f) : try o(f) } }
             return { f in try c0(f) ? try b0(f) : .normal }
         }
+        if branches.count == 2 {
+            let c0 = try condition(branches[0].0), b0 = try block(branches[0].1)
+            let c1 = try condition(branches[1].0), b1 = try block(branches[1].1)
+            return { f in
+                if try c0(f) { return try b0(f) }
+                if try c1(f) { return try b1(f) }
+                if let o = other { return try o(f) }
+                return .normal
+            }
+        }
+        let conds = try branches.map { try condition($0.0) }
+        let bodies = try branches.map { try block($0.1) }
         return { f in
             for i in 0..<conds.count where try conds[i](f) { return try bodies[i](f) }
             if let o = other { return try o(f) }
@@ -163,7 +190,9 @@ final class Compiler {
                     if ctl == .breakLoop { return .normal }
                     if ctl == .returned { return ctl }
                     try f.rt.checkCancel()
-                    i += step
+                    let (next, o) = i.addingReportingOverflow(step)
+                    if o { break }
+                    i = next
                 }
             case .list(let l):
                 var i = 0
@@ -194,6 +223,15 @@ final class Compiler {
     func makeFunction(_ def: FuncDef) throws -> ExprFn {
         def.file = file.name
         let body = try block(def.body)
+        // A body that is one `return expr` (every lambda) is evaluated as an expression.
+        var returnExpr: ExprFn? = nil
+        if def.body.count == 1, case .returnValue(let e?, let p) = def.body[0] {
+            let ef = try expr(e)
+            let fileName = file.name
+            returnExpr = { f in
+                do { return try ef(f) } catch { throw annotate(error, p, fileName) }
+            }
+        }
         var defaultFns: [ExprFn] = []
         var kwDefaultFns: [(String, ExprFn)] = []
         for p in def.params {
@@ -207,8 +245,10 @@ final class Compiler {
             for (n, fn) in kwDefaultFns { kw[n] = try fn(f) }
             let closure = sources.map { f.cells[$0] }
             let qual = f.function.map { $0.qualname + ".<locals>." + def.name } ?? def.name
-            return .function(PyFunction(def: def, body: body, defaults: defaults, kwDefaults: kw, closure: closure,
-                                        module: f.globals, qualname: qual))
+            let fn = PyFunction(def: def, body: body, defaults: defaults, kwDefaults: kw, closure: closure,
+                                module: f.globals, qualname: qual)
+            fn.returnExpr = returnExpr
+            return .function(fn)
         }
     }
 
@@ -217,13 +257,12 @@ final class Compiler {
         let body = try block(cd.body)
         let store = try storer(.name(name))
         let sources = cd.freeVarSources.map { a -> Int in if case .cell(let i) = a { return i }; return 0 }
-        let fileName = file.name
         return { f in
             let base = try baseFn.map { try $0(f) }
             let baseClass = try f.rt.classBase(base, cd.name)
             var cells = (0..<cd.ownCellCount).map { _ in Cell() }
             cells += sources.map { f.cells[$0] }
-            let frame = Frame(rt: f.rt, slotCount: cd.slotCount, cells: cells, globals: f.globals, name: cd.name, file: fileName)
+            let frame = Frame(rt: f.rt, slotCount: cd.slotCount, cells: cells, globals: f.globals)
             frame.classNS = ["__module__": .str("__main__"), "__qualname__": .str(cd.name)]
             _ = try body(frame)
             let cls = PyClass(name: cd.name, base: baseClass.0, dict: frame.classNS ?? [:])

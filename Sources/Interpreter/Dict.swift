@@ -35,6 +35,7 @@ func identity(_ v: Value) -> ObjectIdentifier? {
     case .module(let o): return ObjectIdentifier(o)
     case .iterator(let o): return ObjectIdentifier(o)
     case .host(let o): return ObjectIdentifier(o)
+    case .descriptor(let o): return ObjectIdentifier(o)
     default: return nil
     }
 }
@@ -60,55 +61,106 @@ func keyEquals(_ a: Value, _ b: Value) -> Bool {
     }
 }
 
-/// Insertion-ordered storage of keys (and values) shared by dict and set.
-struct OrderedTable {
+/// Insertion-ordered storage of keys (and values) shared by dict and set. A class, so that
+/// reading through a dict does not copy (and retain) every field of the table.
+final class OrderedTable {
     private(set) var keys: [Value] = []
     private(set) var values: [Value] = []
-    private var index: [HKey: Int] = [:]
+    private var hashes: [Int] = []
+    /// Open-addressing index: entry position, or `empty`/`deleted`. Its size is a power of two.
+    private var index: [Int32] = []
+    private var mask = -1
     private(set) var count = 0
     /// Keys removed since the last compaction, by position (CPython's dummies, for set order).
     private(set) var removed: [Int: Value] = [:]
+    private static let empty: Int32 = -1
+    private static let deleted: Int32 = -2
 
-    func find(_ k: Value) -> Int? { index[HKey(v: k)] }
+    init() {}
 
-    func get(_ k: Value) -> Value? {
-        guard let i = index[HKey(v: k)] else { return nil }
-        return values[i]
+    /// The index slot holding key `k` (with hash `h`), or nil.
+    @inline(__always)
+    private func slot(of k: Value, _ h: Int) -> Int? {
+        guard mask >= 0 else { return nil }
+        var i = spread(h) & mask
+        while true {
+            let e = index[i]
+            if e == OrderedTable.empty { return nil }
+            if e >= 0 && hashes[Int(e)] == h && keyEquals(keys[Int(e)], k) { return i }
+            i = (i + 1) & mask
+        }
     }
 
-    mutating func set(_ k: Value, _ v: Value) {
-        let hk = HKey(v: k)
-        if let i = index[hk] { values[i] = v; return }
-        index[hk] = keys.count
+    func find(_ k: Value) -> Int? {
+        slot(of: k, pyHash(k)).map { Int(index[$0]) }
+    }
+
+    func get(_ k: Value) -> Value? {
+        guard let s = slot(of: k, pyHash(k)) else { return nil }
+        return values[Int(index[s])]
+    }
+
+    func set(_ k: Value, _ v: Value) {
+        let h = pyHash(k)
+        if let s = slot(of: k, h) { values[Int(index[s])] = v; return }
+        if (keys.count + 1) * 3 >= (mask + 1) * 2 { rebuild(minimum: (count + 1) * 2) }
+        var i = spread(h) & mask
+        while index[i] >= 0 { i = (i + 1) & mask }
+        index[i] = Int32(keys.count)
         keys.append(k)
         values.append(v)
+        hashes.append(h)
         count += 1
     }
 
     @discardableResult
-    mutating func remove(_ k: Value) -> Value? {
-        guard let i = index.removeValue(forKey: HKey(v: k)) else { return nil }
-        let v = values[i]
-        removed[i] = keys[i]
-        keys[i] = .unbound
-        values[i] = .unbound
+    func remove(_ k: Value) -> Value? {
+        guard let s = slot(of: k, pyHash(k)) else { return nil }
+        let e = Int(index[s])
+        index[s] = OrderedTable.deleted
+        let v = values[e]
+        removed[e] = keys[e]
+        keys[e] = .unbound
+        values[e] = .unbound
         count -= 1
         if keys.count > 16 && count * 2 < keys.count { compact() }
         return v
     }
 
-    mutating func removeAll() { self = OrderedTable() }
+    func removeAll() {
+        keys = []; values = []; hashes = []; index = []; mask = -1; count = 0; removed = [:]
+    }
 
-    private mutating func compact() {
-        var nk: [Value] = [], nv: [Value] = []
-        nk.reserveCapacity(count); nv.reserveCapacity(count)
-        index.removeAll(keepingCapacity: true)
-        for i in keys.indices where !keys[i].isUnbound {
-            index[HKey(v: keys[i])] = nk.count
-            nk.append(keys[i]); nv.append(values[i])
+    /// An independent copy (dict.copy, set.copy).
+    func copy() -> OrderedTable {
+        let t = OrderedTable()
+        t.keys = keys; t.values = values; t.hashes = hashes; t.index = index; t.mask = mask
+        t.count = count; t.removed = removed
+        return t
+    }
+
+    /// Re-creates the index for the live entries (tombstones dropped from the index only).
+    private func rebuild(minimum: Int) {
+        var size = 8
+        while size * 2 < minimum * 3 { size <<= 1 }
+        index = [Int32](repeating: OrderedTable.empty, count: size)
+        mask = size - 1
+        for e in keys.indices where !keys[e].isUnbound {
+            var i = spread(hashes[e]) & mask
+            while index[i] >= 0 { i = (i + 1) & mask }
+            index[i] = Int32(e)
         }
-        keys = nk; values = nv
+    }
+
+    private func compact() {
+        var nk: [Value] = [], nv: [Value] = [], nh: [Int] = []
+        nk.reserveCapacity(count); nv.reserveCapacity(count); nh.reserveCapacity(count)
+        for i in keys.indices where !keys[i].isUnbound {
+            nk.append(keys[i]); nv.append(values[i]); nh.append(hashes[i])
+        }
+        keys = nk; values = nv; hashes = nh
         removed = [:]
+        rebuild(minimum: count * 2)
     }
 
     /// Live keys in insertion order.
@@ -197,4 +249,31 @@ func cpythonSetOrder(_ ks: [Value], dead: [Bool]) -> [Value] {
         }
     }
     return table.filter { $0 >= 0 && !dead[$0] }.map { ks[$0] }
+}
+
+/// Fibonacci hashing: spreads sequential ints over the table.
+@inline(__always) func spread(_ h: Int) -> Int {
+    Int(bitPattern: (UInt(bitPattern: h) &* 0x9e37_79b9_7f4a_7c15) >> 32)
+}
+
+/// A hash consistent with `keyEquals`: equal numbers hash alike (1 == 1.0 == True).
+func pyHash(_ v: Value) -> Int {
+    switch v {
+    case .int(let i): return i
+    case .bool(let b): return b ? 1 : 0
+    case .float(let d):
+        if d.isFinite, d == d.rounded(), d.magnitude < 9.2e18 { return Int(d) }
+        return Int(bitPattern: UInt(d.bitPattern)) &* 31
+    case .str(let s):
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return Int(bitPattern: UInt(h))
+    case .none: return 0x5f3759df
+    case .tuple(let xs):
+        var h = 0x345678
+        for x in xs { h = (h ^ pyHash(x)) &* 1_000_003 }
+        return h
+    default:
+        return identity(v).map { $0.hashValue } ?? 0
+    }
 }

@@ -5,7 +5,7 @@ import Glibc
 final class FileObject: HostObject {
     enum Stream { case stdout, stderr, file }
     let stream: Stream
-    unowned let rt: Runtime
+    unowned(unsafe) let rt: Runtime
     private var handle: UnsafeMutablePointer<FILE>?
     let path: String
     let mode: String

@@ -35,10 +35,27 @@ func floatRepr(_ d: Double) -> String {
     return sign + mant + "e" + es + (ev < 10 ? "0" : "") + String(ev)
 }
 
+/// glibc's `strfromd` (ISO C2x), found at run time: it formats one double like printf without
+/// the cost of Swift's C varargs bridging. Nil if the C library lacks it.
+private let strfromdFunction: (@convention(c) (UnsafeMutablePointer<CChar>?, Int, UnsafePointer<CChar>?, Double) -> Int32)? = {
+    guard let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "strfromd") else { return nil }
+    return unsafeBitCast(sym, to: (@convention(c) (UnsafeMutablePointer<CChar>?, Int, UnsafePointer<CChar>?, Double) -> Int32).self)
+}()
+
 /// printf-style formatting of one double through the C library (correctly rounded, as CPython).
 func cFormat(_ d: Double, _ conv: Character, precision: Int, alternate: Bool = false) -> String {
     if d.isNaN { return conv.isUppercase ? "NAN" : "nan" }
     if d.isInfinite { return (d < 0 ? "-" : "") + (conv.isUppercase ? "INF" : "inf") }
+    if !alternate, let strfromd = strfromdFunction, precision < 400 {
+        let fmt = "%." + String(precision) + String(conv)
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 512) { buf -> String in
+            let n = Int(strfromd(buf.baseAddress, 512, fmt, d))
+            if n < 512 { return String(cString: buf.baseAddress!) }
+            var big = [CChar](repeating: 0, count: n + 1)
+            _ = strfromd(&big, n + 1, fmt, d)
+            return String(cString: big)
+        }
+    }
     let fmt = "%" + (alternate ? "#" : "") + "." + String(precision) + String(conv)
     var buf = [CChar](repeating: 0, count: 512)
     let n = withVaList([d]) { vsnprintf(&buf, buf.count, fmt, $0) }
@@ -97,6 +114,26 @@ extension Runtime {
     /// `repr(v)`, calling `__repr__` on user instances.
     public func repr(_ v: Value) throws -> String {
         switch v {
+        case .list, .dict, .set, .tuple:
+            // Self-containing containers print as `[...]`, as CPython's Py_ReprEnter does.
+            let id = identity(v)
+            if let i = id, reprActive.contains(i) {
+                if case .dict = v { return "{...}" }
+                return "[...]"
+            }
+            depth += 1
+            defer { depth -= 1 }
+            if depth > recursionLimit { throw pyErr(ExcTypes.recursionError, "maximum recursion depth exceeded while getting the repr of an object") }
+            if let i = id { reprActive.insert(i) }
+            defer { if let i = id { reprActive.remove(i) } }
+            return try containerRepr(v)
+        default:
+            return try scalarRepr(v)
+        }
+    }
+
+    private func containerRepr(_ v: Value) throws -> String {
+        switch v {
         case .none: return "None"
         case .bool(let b): return b ? "True" : "False"
         case .int(let i): return String(i)
@@ -111,6 +148,14 @@ extension Runtime {
         case .set(let s):
             if s.count == 0 { return "set()" }
             return "{" + (try s.elements.map { try repr($0) }.joined(separator: ", ")) + "}"
+        default:
+            return try scalarRepr(v)
+        }
+    }
+
+    private func scalarRepr(_ v: Value) throws -> String {
+        switch v {
+        case .list, .tuple, .dict, .set, .none, .bool, .int, .float, .str: return try containerRepr(v)
         case .range(let r):
             return r.step == 1 ? "range(\(r.start), \(r.stop))" : "range(\(r.start), \(r.stop), \(r.step))"
         case .slice(let s): return "slice(\(try repr(s.start)), \(try repr(s.stop)), \(try repr(s.step)))"
@@ -136,6 +181,7 @@ extension Runtime {
         case .iterator(let it): return "<iterator object at 0x\(hex(addressOf(it), 12))>"
         case .host(let h): return h.repr()
         case .superProxy(let s): return "<super: <class '\(s.start.name)'>, <\(typeName(s.receiver)) object>>"
+        case .descriptor(let d): return "<\(d.kind.rawValue) object at 0x\(hex(addressOf(d), 12))>"
         case .unbound: return "<unbound>"
         }
     }

@@ -33,6 +33,7 @@ struct FormatSpec {
         }
         if i < c.count { type = c[i]; i += 1 }
         if i != c.count { throw valueError("Invalid format specifier '\(spec)'") }
+        if width > maxSequenceSize || (precision ?? 0) > maxSequenceSize { throw valueError("Too many decimal digits in format string") }
         c.removeAll()
     }
 
@@ -181,7 +182,9 @@ extension Runtime {
                 guard case .int(let w) = try take() else { throw typeError("* wants int") }
                 width = w; i += 1
             } else {
-                while i < c.count, c[i].isNumber { width = width * 10 + Int(String(c[i]))!; i += 1 }
+                while i < c.count, c[i].isASCII, let dv = c[i].wholeNumberValue {
+                    width = min(width * 10 + dv, 1 << 40); i += 1
+                }
             }
             var precision: Int? = nil
             if i < c.count, c[i] == "." {
@@ -191,7 +194,9 @@ extension Runtime {
                     precision = p; i += 1
                 } else {
                     var p = 0
-                    while i < c.count, c[i].isNumber { p = p * 10 + Int(String(c[i]))!; i += 1 }
+                    while i < c.count, c[i].isASCII, let dv = c[i].wholeNumberValue {
+                        p = min(p * 10 + dv, 1 << 40); i += 1
+                    }
                     precision = p
                 }
             }
@@ -217,6 +222,7 @@ extension Runtime {
     }
 
     private func percentOne(_ v: Value, _ t: Character, flags: Set<Character>, width: Int, precision: Int?) throws -> String {
+        if width > maxSequenceSize || (precision ?? 0) > maxSequenceSize { throw valueError("width or precision too big") }
         var fs = try FormatSpec("")
         fs.width = width
         fs.align = flags.contains("-") ? "<" : nil
@@ -235,7 +241,7 @@ extension Runtime {
             case .int(let x): n = x
             case .bool(let b): n = b ? 1 : 0
             case .float(let d):
-                guard d.isFinite else { throw overflowError("cannot convert float infinity to integer") }
+                guard d.isFinite, d.magnitude < 9.2e18 else { throw overflowError("cannot convert float to a 64-bit int") }
                 n = Int(d)
             default: throw typeError("%\(t) format: a real number is required, not \(typeName(v))")
             }

@@ -24,7 +24,7 @@ public final class Interpreter {
     public func run(_ source: String, file: String = "<string>") throws {
         let (code, slots, cells) = try compile(source, file: file)
         let frame = Frame(rt: runtime, slotCount: slots, cells: (0..<cells).map { _ in Cell() },
-                          globals: runtime.main, name: "<module>", file: file)
+                          globals: runtime.main)
         do {
             _ = try code(frame)
         } catch {
@@ -38,11 +38,37 @@ public final class Interpreter {
         }
     }
 
-    /// Evaluates one expression in the main module (for the REPL's echo).
+    /// Runs one interactive entry. When it is a single expression statement, returns its value
+    /// (the REPL echoes `repr` of it unless it is None, and stores it in `_`); otherwise nil.
+    public func runInteractive(_ source: String, file: String = "<stdin>") throws -> Value? {
+        let sf = SourceFile(name: file, text: source)
+        let ast = try Parser.parse(sf)
+        let resolver = Resolver(file: sf, module: runtime.main)
+        let (slots, cells) = try resolver.resolveModule(ast)
+        let compiler = Compiler(file: sf)
+        let frame = Frame(rt: runtime, slotCount: slots, cells: (0..<cells).map { _ in Cell() }, globals: runtime.main)
+        rememberSource(source, file: file)
+        do {
+            if ast.count == 1, case .expr(let e, let pos) = ast[0] {
+                let fn = try compiler.expr(e)
+                do { return try fn(frame) } catch { throw annotate(error, pos, file) }
+            }
+            _ = try compiler.block(ast)(frame)
+            return nil
+        } catch {
+            let pe = asPyError(error)
+            if let d = pe.exc.exc {
+                d.traceback.append(("<module>", d.pendingFile ?? file, d.pendingPos ?? .none))
+                d.pendingPos = nil
+                d.pendingFile = nil
+            }
+            throw pe
+        }
+    }
+
+    /// Evaluates one expression in the main module.
     public func evaluate(_ expression: String, file: String = "<stdin>") throws -> Value {
-        runtime.main.set("__mrsh_eval__", .none)
-        try run("__mrsh_eval__ = (" + expression + "\n)", file: file)
-        return runtime.main.get("__mrsh_eval__") ?? .none
+        try runInteractive("(" + expression + "\n)", file: file) ?? .none
     }
 
     /// Whether a chunk of interactive input is complete, needs more lines, or is wrong.

@@ -6,7 +6,7 @@ extension Runtime {
                 let a = try Arguments("dumps", args, kw, ["obj", "indent=", "sort_keys=", "separators=", "ensure_ascii=", "default="])
                 var indent: String? = nil
                 if let i = a[1], !i.isNone {
-                    if case .str(let s) = i { indent = s } else { indent = String(repeating: " ", count: try intValue(i, "dumps")) }
+                    if case .str(let s) = i { indent = s } else { indent = String(repeating: " ", count: min(max(0, try intValue(i, "dumps")), 1 << 16)) }
                 }
                 var itemSep = indent == nil ? ", " : ",", keySep = ": "
                 if let s = a[3], !s.isNone {
@@ -30,6 +30,7 @@ extension Runtime {
 
     func jsonEncode(_ v: Value, _ out: inout String, indent: String?, level: Int, itemSep: String, keySep: String,
                     sortKeys: Bool, ascii: Bool) throws {
+        if level > recursionLimit { throw valueError("Circular reference detected") }
         func newline(_ l: Int) { if let ind = indent { out += "\n" + String(repeating: ind, count: l) } }
         switch v {
         case .none: out += "null"

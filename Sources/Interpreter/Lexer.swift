@@ -9,6 +9,8 @@ struct Lexer {
     private var tokens: [Token] = []
     private var indents: [Int] = [0]
     private var brackets: [(Unicode.Scalar, Pos)] = []
+    /// Ends the token stream at EOF even inside brackets (to look for errors before the end).
+    var allowUnclosed = false
 
     init(_ file: SourceFile) {
         self.file = file
@@ -57,10 +59,10 @@ struct Lexer {
                 try lexToken(c)
             }
         }
-        if let (open, p) = brackets.last {
+        if let (open, p) = brackets.last, !allowUnclosed {
             throw error("'\(open)' was never closed", at: p, incomplete: true)
         }
-        if let last = tokens.last, last.kind != .newline { tokens.append(Token(kind: .newline, pos: pos)) }
+        if let last = tokens.last, last.kind != .newline, brackets.isEmpty { tokens.append(Token(kind: .newline, pos: pos)) }
         while indents.count > 1 { indents.removeLast(); tokens.append(Token(kind: .dedent, pos: pos)) }
         tokens.append(Token(kind: .eof, pos: pos))
         return tokens
@@ -86,6 +88,7 @@ struct Lexer {
             if peek() == "\n" { newLine(); continue }
             if peek() == nil { return false }
             if width > indents.last! {
+                if indents.count >= 100 { throw error("too many levels of indentation", at: pos) }
                 indents.append(width)
                 tokens.append(Token(kind: .indent, pos: pos))
             } else {

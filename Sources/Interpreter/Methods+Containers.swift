@@ -12,6 +12,7 @@ extension Runtime {
         installListMethods(on(BuiltinTypes.list))
         installDictMethods(on(BuiltinTypes.dict))
         installSetMethods(on(BuiltinTypes.set))
+        installMethodFastPaths()
         let t = on(BuiltinTypes.tuple)
         t("count") { rt, v, args, _ in
             guard case .tuple(let xs) = v, args.count == 1 else { throw typeError("count() takes exactly one argument") }
@@ -153,7 +154,7 @@ extension Runtime {
         }
         m("copy") { _, v, _, _ in
             let n = PyDict()
-            n.table = d(v).table
+            n.table = d(v).table.copy()
             return .dict(n)
         }
         m("clear") { _, v, _, _ in d(v).table.removeAll(); return .none }
@@ -204,7 +205,7 @@ extension Runtime {
         for (name, op) in [("union", BinOp.bitor), ("intersection", .bitand), ("difference", .sub), ("symmetric_difference", .bitxor)] {
             m(name) { rt, v, args, _ in
                 var acc = s(v)
-                if args.isEmpty { let c = PySet(); c.table = acc.table; return .set(c) }
+                if args.isEmpty { let c = PySet(); c.table = acc.table.copy(); return .set(c) }
                 for a in args { acc = try rt.setOperation(op, acc, try other(rt, a))! }
                 return .set(acc)
             }
@@ -229,7 +230,7 @@ extension Runtime {
             let o = try other(rt, args.first ?? .none)
             return .bool(!s(v).table.orderedKeys.contains { o.contains($0) })
         }
-        m("copy") { _, v, _, _ in let c = PySet(); c.table = s(v).table; return .set(c) }
+        m("copy") { _, v, _, _ in let c = PySet(); c.table = s(v).table.copy(); return .set(c) }
         m("clear") { _, v, _, _ in s(v).table.removeAll(); return .none }
     }
 
@@ -313,5 +314,29 @@ enum DictView {
         let it = PyIterator(.array(items, 0))
         it.viewName = kind == .keys ? "dict_keys" : kind == .values ? "dict_values" : "dict_items"
         return it
+    }
+}
+
+extension Runtime {
+    /// Array-free entries of the methods scripts call in inner loops.
+    func installMethodFastPaths() {
+        func builtin(_ cls: PyClass, _ name: String) -> PyBuiltin? {
+            if case .builtin(let b)? = cls.dict[name] { return b }
+            return nil
+        }
+        builtin(BuiltinTypes.list, "append")?.method1 = { _, recv, v in
+            if case .list(let l) = recv { l.items.append(v) }
+            return .none
+        }
+        builtin(BuiltinTypes.dict, "get")?.method1 = { rt, recv, k in
+            guard case .dict(let d) = recv else { return .none }
+            try rt.checkHashable(k)
+            return d.get(k) ?? .none
+        }
+        builtin(BuiltinTypes.dict, "get")?.method2 = { rt, recv, k, def in
+            guard case .dict(let d) = recv else { return .none }
+            try rt.checkHashable(k)
+            return d.get(k) ?? def
+        }
     }
 }

@@ -86,6 +86,7 @@ extension Runtime {
         m("zfill") { _, v, args, _ in
             try expectCount("zfill", args, 1, 1)
             let w = try intValue(args[0], "zfill")
+            if w > maxSequenceSize { throw pyErr(ExcTypes.memoryError, "width too large") }
             var t = s(v)
             let n = t.unicodeScalars.count
             guard w > n else { return .str(t) }
@@ -153,7 +154,7 @@ extension Runtime {
             return .str(t.hasSuffix(p) && !p.isEmpty ? String(t.dropLast(p.count)) : t)
         }
         m("expandtabs") { _, v, args, _ in
-            let size = args.isEmpty ? 8 : try intValue(args[0], "expandtabs")
+            let size = min(args.isEmpty ? 8 : try intValue(args[0], "expandtabs"), 1 << 16)
             var out = ""
             var col = 0
             for c in s(v).unicodeScalars {
@@ -226,6 +227,7 @@ extension Runtime {
         }
         let n = t.unicodeScalars.count
         guard w > n else { return t }
+        if w > maxSequenceSize { throw pyErr(ExcTypes.memoryError, "width too large") }
         let pad = w - n
         switch align {
         case "<": return t + String(repeating: fill, count: pad)
@@ -271,13 +273,21 @@ func splitString(_ s: String, _ sep: String?, _ maxsplit: Int) throws -> [String
         return out
     }
     if sep.isEmpty { throw valueError("empty separator") }
+    // UTF-8 is self-synchronizing: a byte match of the separator is a code point match.
+    let hay = Array(s.utf8), nd = Array(sep.utf8)
     var out: [String] = []
-    var rest = Substring(s)
-    while maxsplit < 0 || out.count < maxsplit, let r = rest.range(of: sep) {
-        out.append(String(rest[..<r.lowerBound]))
-        rest = rest[r.upperBound...]
+    var start = 0, i = 0
+    let first = nd[0]
+    while i + nd.count <= hay.count && (maxsplit < 0 || out.count < maxsplit) {
+        if hay[i] == first && (nd.count == 1 || hay[i..<(i + nd.count)].elementsEqual(nd)) {
+            out.append(String(decoding: hay[start..<i], as: UTF8.self))
+            i += nd.count
+            start = i
+        } else {
+            i += 1
+        }
     }
-    out.append(String(rest))
+    out.append(String(decoding: hay[start...], as: UTF8.self))
     return out
 }
 
@@ -336,15 +346,24 @@ extension StringProtocol {
         let hay = self.unicodeScalars
         let nd = Array(needle.unicodeScalars)
         guard !nd.isEmpty else { return nil }
-        var starts: [String.Index] = []
-        var i = hay.startIndex
-        while i != hay.endIndex { starts.append(i); i = hay.index(after: i) }
-        let candidates = options == .backwards ? starts.reversed() : starts
-        for s in candidates {
+        func match(at s: String.Index) -> String.Index? {
             var j = s
             var k = 0
             while k < nd.count, j != hay.endIndex, hay[j] == nd[k] { j = hay.index(after: j); k += 1 }
-            if k == nd.count { return s..<j }
+            return k == nd.count ? j : nil
+        }
+        if options == .forwards {
+            var i = hay.startIndex
+            while i != hay.endIndex {
+                if hay[i] == nd[0], let e = match(at: i) { return i..<e }
+                i = hay.index(after: i)
+            }
+            return nil
+        }
+        var i = hay.endIndex
+        while i != hay.startIndex {
+            i = hay.index(before: i)
+            if hay[i] == nd[0], let e = match(at: i) { return i..<e }
         }
         return nil
     }

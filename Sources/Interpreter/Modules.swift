@@ -37,8 +37,17 @@ extension Runtime {
                     clock_gettime(CLOCK_MONOTONIC, &ts)
                     return .float(Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9)
                 }),
-                "sleep": .builtin(PyBuiltin("sleep") { _, _, args, _ in
-                    usleep(UInt32(max(0, try doubleValue(args.first ?? .int(0), "sleep")) * 1e6)); return .none
+                "sleep": .builtin(PyBuiltin("sleep") { rt, _, args, _ in
+                    let secs = try doubleValue(args.first ?? .int(0), "sleep")
+                    if secs < 0 || secs.isNaN { throw valueError("sleep length must be non-negative") }
+                    var left = min(secs, 1e9)
+                    while left > 0 {
+                        try rt.checkCancel()
+                        let chunk = min(left, 0.05)
+                        usleep(UInt32(chunk * 1e6))
+                        left -= chunk
+                    }
+                    return .none
                 }),
             ])
         case "random": return makeRandom()
@@ -101,6 +110,7 @@ extension Runtime {
                 if case .int = args[0] { return args[0] }
                 let x = try doubleValue(args[0], n).rounded(rule)
                 guard x.isFinite else { throw overflowError("cannot convert float infinity to integer") }
+                guard x.magnitude < 9.2e18 else { throw overflowError("result does not fit a 64-bit int") }
                 return .int(Int(x))
             })
         }

@@ -50,6 +50,9 @@ extension Parser {
     }
 
     mutating func parseTest() throws -> Expr {
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > Parser.maxNesting { throw error("too many nested parentheses, brackets or expressions (limit \(Parser.maxNesting))") }
         if isKwTok("lambda") { return try parseLambda() }
         if isKwTok("yield") { throw error("'yield' is not supported by mrsh") }
         let e = try parseOrTest()
@@ -74,18 +77,33 @@ extension Parser {
 
     mutating func parseOrTest() throws -> Expr {
         var e = try parseAndTest()
-        while acceptKwTok("or") { e = .or(e, try parseAndTest()) }
+        var chain = 0
+        while acceptKwTok("or") {
+            chain += 1
+            if chain > Parser.maxChain { throw error("expression too long: more than \(Parser.maxChain) 'or' in a row") }
+            e = .or(e, try parseAndTest())
+        }
         return e
     }
 
     private mutating func parseAndTest() throws -> Expr {
         var e = try parseNotTest()
-        while acceptKwTok("and") { e = .and(e, try parseNotTest()) }
+        var chain = 0
+        while acceptKwTok("and") {
+            chain += 1
+            if chain > Parser.maxChain { throw error("expression too long: more than \(Parser.maxChain) 'and' in a row") }
+            e = .and(e, try parseNotTest())
+        }
         return e
     }
 
     private mutating func parseNotTest() throws -> Expr {
-        if acceptKwTok("not") { return .not(try parseNotTest()) }
+        if acceptKwTok("not") {
+            nesting += 1
+            defer { nesting -= 1 }
+            if nesting > Parser.maxNesting { throw error("too many nested 'not' (limit \(Parser.maxNesting))") }
+            return .not(try parseNotTest())
+        }
         return try parseComparison()
     }
 
@@ -115,8 +133,11 @@ extension Parser {
 
     private mutating func binaryLevel(_ ops: [String], _ next: (inout Parser) throws -> Expr) throws -> Expr {
         var e = try next(&self)
+        var chain = 0
         while case .op(let o) = cur.kind, ops.contains(o) {
             let p = cur.pos
+            chain += 1
+            if chain > Parser.maxChain { throw error("expression too long: more than \(Parser.maxChain) operators in a row", at: p) }
             advance()
             e = .binary(BinOp(rawValue: o)!, e, try next(&self), p)
         }
@@ -132,6 +153,9 @@ extension Parser {
 
     private mutating func parseFactor() throws -> Expr {
         if case .op(let o) = cur.kind, let u = UnaryOp(rawValue: o) {
+            nesting += 1
+            defer { nesting -= 1 }
+            if nesting > Parser.maxNesting { throw error("too many nested unary operators (limit \(Parser.maxNesting))") }
             let p = cur.pos
             advance()
             let operand = try parseFactor()

@@ -6,6 +6,10 @@ struct Parser {
     let file: SourceFile
     private var loopDepth = 0
     private var funcDepth = 0
+    /// Current expression nesting; bounded so parsing and compiling never exhaust the stack.
+    var nesting = 0
+    static let maxNesting = 200
+    static let maxChain = 2000
 
     init(tokens: [Token], file: SourceFile) {
         self.toks = tokens
@@ -15,8 +19,18 @@ struct Parser {
     /// Lexes and parses a whole file.
     static func parse(_ file: SourceFile) throws -> [Stmt] {
         var lx = Lexer(file)
-        var p = Parser(tokens: try lx.tokenize(), file: file)
-        return try p.parseModule()
+        do {
+            var p = Parser(tokens: try lx.tokenize(), file: file)
+            return try p.parseModule()
+        } catch let e as SyntaxError where e.incomplete {
+            // Input ended inside brackets: still report a real error that comes before the end.
+            var tolerant = Lexer(file)
+            tolerant.allowUnclosed = true
+            guard let toks = try? tolerant.tokenize() else { throw e }
+            var p = Parser(tokens: toks, file: file)
+            do { _ = try p.parseModule() } catch let pe as SyntaxError where !pe.incomplete { throw pe }
+            throw e
+        }
     }
 
     /// Lexes and parses one expression (f-string fields, REPL helpers).
@@ -97,7 +111,7 @@ struct Parser {
             default: break
             }
         }
-        if isOp("@") { throw error("decorators are not supported by mrsh", at: p) }
+        if isOp("@") { return [try parseDecorated()] }
         if cur.kind == .indent { throw error("unexpected indent") }
         var out = [try parseSmallStatement()]
         while accept(";") {
@@ -222,6 +236,16 @@ struct Parser {
         return .assign(targets, value, p)
     }
 
+    /// Where an expression starts in the source (for messages about the whole expression).
+    private func startPos(_ e: Expr) -> Pos {
+        switch e {
+        case .call(let f, _, _), .attr(let f, _, _), .subscr(let f, _, _), .binary(_, let f, _, _),
+             .compare(let f, _, _, _):
+            return startPos(f)
+        default: return e.pos
+        }
+    }
+
     private func describe(_ e: Expr) -> String {
         switch e {
         case .call: return "function call"
@@ -253,7 +277,8 @@ struct Parser {
             }
         case .starred(_, let sp): throw error("starred assignment target must be in a list or tuple", at: sp)
         default:
-            throw error("cannot \(del ? "delete" : "assign to") \(describe(e))", at: e.pos == .none ? cur.pos : e.pos)
+            let p = startPos(e)
+            throw error("cannot \(del ? "delete" : "assign to") \(describe(e))", at: p == .none ? cur.pos : p)
         }
     }
 
@@ -399,6 +424,25 @@ struct Parser {
             items.append((ctx, target))
         } while accept(",")
         return .with(items, try parseBlock(), p)
+    }
+
+    /// `@staticmethod`, `@classmethod` and `@property` before a `def`; other decorators are refused.
+    private mutating func parseDecorated() throws -> Stmt {
+        var names: [String] = []
+        while isOp("@") {
+            let p = cur.pos
+            k += 1
+            guard case .name(let n) = cur.kind, ["staticmethod", "classmethod", "property"].contains(n),
+                  peekKind() == .newline else {
+                throw error("decorators other than @staticmethod, @classmethod and @property are not supported by mrsh", at: p)
+            }
+            names.append(n)
+            k += 2
+        }
+        guard isKw("def") else { throw error("a decorator must be followed by 'def'") }
+        let s = try parseDef()
+        if case .functionDef(let f, _) = s { f.decorators = names }
+        return s
     }
 
     private mutating func parseDef() throws -> Stmt {

@@ -4,7 +4,7 @@ extension Runtime {
         switch obj {
         case .instance(let inst):
             if let v = inst.getSlot(name) { return v }
-            if let v = inst.cls.lookup(name) { return bindIfFunction(v, obj) }
+            if let v = inst.cls.lookup(name) { return try bindIfFunction(v, obj) }
             if let d = inst.exc, name == "args" { return .tuple(d.args) }
             if name == "__class__" { return .type(inst.cls) }
             if name == "__dict__" {
@@ -14,7 +14,13 @@ extension Runtime {
             if let g = inst.cls.lookup("__getattr__") { return try call(g, [obj, .str(name)], []) }
             throw attributeError(obj, name, candidates: inst.cls.layoutNames + allClassNames(inst.cls) + (inst.host?.attributeNames ?? []))
         case .type(let cls):
-            if let v = cls.lookup(name) { return v }
+            if let v = cls.lookup(name) {
+                if case .descriptor(let d) = v {
+                    if d.kind == .staticMethod { return d.function }
+                    if d.kind == .classMethod { return .boundMethod(PyBoundMethod(obj, d.function)) }
+                }
+                return v
+            }
             switch name {
             case "__name__", "__qualname__": return .str(cls.name)
             case "__base__": return cls.base.map { .type($0) } ?? .type(BuiltinTypes.object)
@@ -31,7 +37,7 @@ extension Runtime {
             if let v = try h.getAttribute(name) { return v }
             throw attributeError(obj, name, candidates: h.attributeNames)
         case .superProxy(let s):
-            if let base = s.start.base, let v = base.lookup(name) { return bindIfFunction(v, s.receiver) }
+            if let base = s.start.base, let v = base.lookup(name) { return try bindIfFunction(v, s.receiver) }
             if s.start.base == nil || s.start.base!.isException, name == "__init__" {
                 if case .instance(let inst) = s.receiver, let hb = inst.host, s.start.hostBase != nil {
                     _ = hb
@@ -65,8 +71,14 @@ extension Runtime {
         throw attributeError(obj, name, candidates: allClassNames(cls))
     }
 
-    private func bindIfFunction(_ v: Value, _ receiver: Value) -> Value {
+    private func bindIfFunction(_ v: Value, _ receiver: Value) throws -> Value {
         switch v {
+        case .descriptor(let d):
+            switch d.kind {
+            case .staticMethod: return d.function
+            case .classMethod: return .boundMethod(PyBoundMethod(.type(typeOf(receiver)), d.function))
+            case .property: return try call(d.function, [receiver], [])
+            }
         case .function: return .boundMethod(PyBoundMethod(receiver, v))
         case .builtin(let b) where b.bound == nil: return .builtin(PyBuiltin(b.name, b.fn, bound: receiver))
         default: return v
@@ -87,12 +99,16 @@ extension Runtime {
     public func setAttr(_ obj: Value, _ name: String, _ v: Value) throws {
         switch obj {
         case .instance(let inst):
+            if case .descriptor(let d)? = inst.cls.lookup(name), d.kind == .property {
+                throw pyErr(ExcTypes.attributeError, "property '\(name)' of '\(inst.cls.name)' object has no setter")
+            }
             if let h = inst.host, inst.getSlot(name) == nil, try h.setAttribute(name, v) { return }
             if let d = inst.exc, name == "args" { d.args = try toArray(v); return }
             inst.setSlot(name, v)
         case .type(let cls):
             if cls.isBuiltin { throw typeError("cannot set '\(name)' attribute of immutable type '\(cls.name)'") }
             cls.dict[name] = v
+            classVersion += 1
             if case .function(let fn) = v { fn.definingClass = cls }
         case .module(let m):
             m.attributes[name] = v
@@ -115,6 +131,7 @@ extension Runtime {
             inst.slots[i] = .unbound
         case .type(let cls) where !cls.isBuiltin:
             guard cls.dict.removeValue(forKey: name) != nil else { throw attributeError(obj, name, candidates: []) }
+            classVersion += 1
         default:
             throw pyErr(ExcTypes.attributeError, "'\(typeName(obj))' object has no attribute '\(name)'")
         }

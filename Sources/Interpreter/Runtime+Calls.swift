@@ -3,6 +3,11 @@ extension Runtime {
     /// A fresh frame for a user function, with its cells (own and captured).
     @inline(__always)
     func makeFrame(_ fn: PyFunction) -> Frame {
+        if let fr = fn.spare {
+            fn.spare = fr.nextSpare
+            fr.nextSpare = nil
+            return fr
+        }
         let def = fn.def
         var cells: [Cell] = []
         if def.ownCellCount > 0 || !fn.closure.isEmpty {
@@ -10,7 +15,7 @@ extension Runtime {
             for _ in 0..<def.ownCellCount { cells.append(Cell()) }
             cells += fn.closure
         }
-        let frame = Frame(rt: self, slotCount: def.slotCount, cells: cells, globals: fn.module, name: fn.name, file: def.file)
+        let frame = Frame(rt: self, slotCount: def.slotCount, cells: cells, globals: fn.module)
         frame.function = fn
         return frame
     }
@@ -22,9 +27,20 @@ extension Runtime {
         if depth > recursionLimit {
             throw pyErr(ExcTypes.recursionError, "maximum recursion depth exceeded")
         }
-        for (p, c) in fn.def.paramCells { frame.cells[c].value = frame.slots[p] }
+        if fn.hasParamCells { for (p, c) in fn.def.paramCells { frame.cells[c].value = frame.slots[p] } }
         do {
-            _ = try fn.body(frame)
+            let r: Value
+            if let re = fn.returnExpr { r = try re(frame) } else {
+                _ = try fn.body(frame)
+                r = frame.ret
+            }
+            // Frames never escape a call (closures capture cells, not frames), so it can be reused.
+            if frame.cells.isEmpty {
+                frame.reset()
+                frame.nextSpare = fn.spare
+                fn.spare = frame
+            }
+            return r
         } catch {
             let pe = asPyError(error)
             if let d = pe.exc.exc {
@@ -34,7 +50,6 @@ extension Runtime {
             }
             throw pe
         }
-        return frame.ret
     }
 
     func callFunction(_ fn: PyFunction, _ args: [Value], _ kw: [(String, Value)]) throws -> Value {

@@ -19,9 +19,9 @@ extension Runtime {
         case .range(let r):
             if case .slice(let s) = key {
                 let (start, _, step, n) = try sliceIndices(s, r.count)
-                let newStart = r.start + start * r.step
+                let newStart = r.start &+ start &* r.step
                 let newStep = r.step * step
-                return .range(PyRange(newStart, newStart + n * newStep, newStep))
+                return .range(PyRange(newStart, newStart &+ n &* newStep, newStep))
             }
             return .int(r.at(try index(key, r.count, "range object")))
         case .instance(let inst):
@@ -157,7 +157,7 @@ extension Runtime {
             if let m = inst.cls.lookup("__iter__") {
                 let r = try call(m, [v], [])
                 if case .instance(let ri) = r, let nx = ri.cls.lookup("__next__") {
-                    return PyIterator(.custom { [unowned self] in
+                    return PyIterator(.custom { [unowned(unsafe) self] in
                         do { return try self.call(nx, [r], []) } catch let e as PyError where e.exc.cls.isSubclass(of: ExcTypes.stopIteration) { return nil }
                     })
                 }
@@ -166,7 +166,7 @@ extension Runtime {
             if let h = inst.host, let items = try h.iterate() { return PyIterator(.array(items, 0)) }
             if inst.cls.lookup("__getitem__") != nil {
                 var i = 0
-                return PyIterator(.custom { [unowned self] in
+                return PyIterator(.custom { [unowned(unsafe) self] in
                     do { defer { i += 1 }; return try self.getItem(v, .int(i)) } catch let e as PyError where e.exc.cls.isSubclass(of: ExcTypes.indexError) { return nil }
                 })
             }
@@ -186,7 +186,10 @@ extension Runtime {
         default:
             let it = try iterate(v)
             var out: [Value] = []
-            while let x = try it.next() { out.append(x) }
+            while let x = try it.next() {
+                out.append(x)
+                if out.count & 4095 == 0 { try checkCancel() }
+            }
             return out
         }
     }
@@ -211,7 +214,7 @@ extension Runtime {
 
     public func length(_ v: Value) throws -> Int {
         switch v {
-        case .str(let s): return s.unicodeScalars.count
+        case .str(let s): return scalarCount(s)
         case .list(let l): return l.items.count
         case .tuple(let t): return t.count
         case .dict(let d): return d.count
@@ -229,5 +232,16 @@ extension Runtime {
         default: break
         }
         throw typeError("object of type '\(typeName(v))' has no len()")
+    }
+}
+
+/// The number of code points (Python's len), counted on the UTF-8 bytes: every byte that is not
+/// a continuation byte starts a code point.
+func scalarCount(_ s: String) -> Int {
+    var s = s
+    return s.withUTF8 { bytes in
+        var n = 0
+        for b in bytes where b & 0xC0 != 0x80 { n += 1 }
+        return n
     }
 }

@@ -19,6 +19,11 @@ extension Runtime {
         if op == .add, case .str = a { throw typeError("can only concatenate str (not \"\(typeName(b))\") to str") }
         if op == .add, case .list = a { throw typeError("can only concatenate list (not \"\(typeName(b))\") to list") }
         if op == .add, case .tuple = a { throw typeError("can only concatenate tuple (not \"\(typeName(b))\") to tuple") }
+        if op == .mul {
+            func isSeq(_ v: Value) -> Bool { switch v { case .str, .list, .tuple: return true; default: return false } }
+            if isSeq(a) { throw typeError("can't multiply sequence by non-int of type '\(typeName(b))'") }
+            if isSeq(b) { throw typeError("can't multiply sequence by non-int of type '\(typeName(a))'") }
+        }
         throw typeError("unsupported operand type(s) for \(op.rawValue): '\(typeName(a))' and '\(typeName(b))'")
     }
 
@@ -280,6 +285,18 @@ extension Runtime {
 
     public func equals(_ a: Value, _ b: Value) throws -> Bool {
         switch (a, b) {
+        case (.list, .list), (.tuple, .tuple), (.dict, .dict):
+            depth += 1
+            defer { depth -= 1 }
+            if depth > recursionLimit { throw pyErr(ExcTypes.recursionError, "maximum recursion depth exceeded in comparison") }
+            return try containerEquals(a, b)
+        default:
+            return try containerEquals(a, b)
+        }
+    }
+
+    private func containerEquals(_ a: Value, _ b: Value) throws -> Bool {
+        switch (a, b) {
         case let (.int(x), .int(y)): return x == y
         case let (.str(x), .str(y)): return x == y
         case let (.float(x), .float(y)): return x == y
@@ -372,6 +389,9 @@ extension Runtime {
     }
 
     private func sequenceOrder(_ op: CmpOp, _ x: [Value], _ y: [Value]) throws -> Bool {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > recursionLimit { throw pyErr(ExcTypes.recursionError, "maximum recursion depth exceeded in comparison") }
         for i in 0..<min(x.count, y.count) {
             if isSame(x[i], y[i]) { continue }
             if try equals(x[i], y[i]) { continue }
@@ -483,4 +503,4 @@ func strCompare(_ x: String, _ y: String) -> Int {
 }
 
 /// The largest sequence a repetition or materialized range may produce (MemoryError beyond).
-let maxSequenceSize = 1 << 28
+let maxSequenceSize = 1 << 26

@@ -2,16 +2,34 @@
 public final class ModuleScope {
     var names: [String: Int] = [:]
     var nameList: [String] = []
-    var values: [Value] = []
+    /// Values by slot; a raw buffer so that reading a global costs no array retain.
+    private(set) var values: UnsafeMutablePointer<Value>
+    private var capacity = 64
     /// Builtins found for a global slot that the module never assigned.
     var builtinCache: [Value?] = []
+
+    init() {
+        values = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        values.deinitialize(count: nameList.count)
+        values.deallocate()
+    }
 
     func index(of name: String) -> Int {
         if let i = names[name] { return i }
         let i = nameList.count
+        if i == capacity {
+            let bigger = UnsafeMutablePointer<Value>.allocate(capacity: capacity * 2)
+            bigger.moveInitialize(from: values, count: i)
+            values.deallocate()
+            values = bigger
+            capacity *= 2
+        }
+        (values + i).initialize(to: .unbound)
         names[name] = i
         nameList.append(name)
-        values.append(.unbound)
         builtinCache.append(nil)
         return i
     }
@@ -44,33 +62,38 @@ typealias CompiledBlock = StmtFn
 
 /// The activation of a function, class body or module chunk: local slots and cells.
 final class Frame {
-    unowned let rt: Runtime
+    unowned(unsafe) let rt: Runtime
     let slots: UnsafeMutablePointer<Value>
     let slotCount: Int
     var cells: [Cell]
     var ret: Value = .none
-    let globals: ModuleScope
+    unowned(unsafe) let globals: ModuleScope
     /// The namespace of a class body being executed.
     var classNS: [String: Value]?
     /// The user function running in this frame (for zero-argument `super()`).
-    var function: PyFunction?
-    let name: String
-    let file: String
+    unowned(unsafe) var function: PyFunction?
+    /// Next frame in the function's list of spare frames.
+    var nextSpare: Frame?
 
-    init(rt: Runtime, slotCount: Int, cells: [Cell], globals: ModuleScope, name: String, file: String) {
+    init(rt: Runtime, slotCount: Int, cells: [Cell], globals: ModuleScope) {
         self.rt = rt
         self.slotCount = slotCount
         slots = .allocate(capacity: max(slotCount, 1))
         slots.initialize(repeating: .unbound, count: slotCount)
         self.cells = cells
         self.globals = globals
-        self.name = name
-        self.file = file
     }
 
     deinit {
         slots.deinitialize(count: slotCount)
         slots.deallocate()
+    }
+
+    /// Makes the frame fresh for another call of the same function (see PyFunction.spare).
+    @inline(__always)
+    func reset() {
+        for i in 0..<slotCount { slots[i] = .unbound }
+        ret = .none
     }
 }
 
@@ -79,6 +102,10 @@ public final class Runtime {
     var stdout: (String) -> Void
     var stderr: (String) -> Void
     var depth = 0
+    /// Containers whose repr is being built (to print cycles as `[...]`).
+    var reprActive = Set<ObjectIdentifier>()
+    /// Bumped whenever a class's namespace changes after creation; invalidates method caches.
+    var classVersion = 0
     public var recursionLimit = 1000
     public let cancel = CancellationFlag()
     var builtins: [String: Value] = [:]
@@ -86,7 +113,7 @@ public final class Runtime {
     /// Modules a host registers (`torch`, `returnn.torch.context`, ...), built lazily on import.
     var hostModules: [String: () -> PyModule] = [:]
     let main = ModuleScope()
-    var argv: [String] = []
+    var argv: [String] = [""]
     var randomState = RandomState(seed: 0)
     /// Exceptions being handled by `except` blocks, innermost last (for a bare `raise`).
     var handling: [PyError] = []

@@ -21,6 +21,7 @@ enum BuiltinTypes {
     static let superType = PyClass(name: "super", base: nil, isBuiltin: true)
     static let host = PyClass(name: "host", base: nil, isBuiltin: true)
     static let file = PyClass(name: "TextIOWrapper", base: nil, isBuiltin: true)
+    static let descriptor = PyClass(name: "property", base: nil, isBuiltin: true)
 }
 
 /// The class of a value.
@@ -46,6 +47,7 @@ func typeOf(_ v: Value) -> PyClass {
     case .iterator: return BuiltinTypes.iterator
     case .host(let h): return (h as? FileObject) != nil ? BuiltinTypes.file : BuiltinTypes.host
     case .superProxy: return BuiltinTypes.superType
+    case .descriptor: return BuiltinTypes.descriptor
     case .unbound: return BuiltinTypes.noneType
     }
 }

@@ -21,6 +21,7 @@ public enum Value {
     case iterator(PyIterator)
     case host(HostObject)
     case superProxy(PySuper)
+    case descriptor(PyDescriptor)
     /// Internal marker of an unassigned variable or attribute slot; never visible to programs.
     case unbound
 
@@ -39,10 +40,12 @@ public final class PyRange {
     let start: Int, stop: Int, step: Int
     init(_ start: Int, _ stop: Int, _ step: Int) { self.start = start; self.stop = stop; self.step = step }
     var count: Int {
-        if step > 0 { return start < stop ? (stop - start - 1) / step + 1 : 0 }
-        return start > stop ? (start - stop - 1) / (-step) + 1 : 0
+        let span = step > 0 ? stop.subtractingReportingOverflow(start) : start.subtractingReportingOverflow(stop)
+        if span.overflow { return Int.max }
+        guard span.partialValue > 0 else { return 0 }
+        return (span.partialValue - 1) / step.magnitude.clampedToInt + 1
     }
-    func at(_ i: Int) -> Int { start + i * step }
+    func at(_ i: Int) -> Int { start &+ i &* step }
 }
 
 /// A slice object `start:stop:step`.
@@ -68,9 +71,15 @@ public final class PyFunction {
     let module: ModuleScope
     var qualname: String
     /// The class whose body defined this function (for zero-argument `super()`).
-    weak var definingClass: PyClass?
+    var definingClass: PyClass?
     /// Positional parameter count when the function takes only plain positional parameters.
     let simpleArity: Int?
+    let hasParamCells: Bool
+    /// The body as one expression when it is a single `return expr`.
+    var returnExpr: ExprFn?
+    /// Frames of finished calls (a linked list through `Frame.nextSpare`), reused to save two
+    /// allocations per call; recursion keeps one per depth reached. Functions without cells only.
+    var spare: Frame?
 
     init(def: FuncDef, body: @escaping CompiledBlock, defaults: [Value], kwDefaults: [String: Value], closure: [Cell],
          module: ModuleScope, qualname: String) {
@@ -78,6 +87,7 @@ public final class PyFunction {
         self.closure = closure; self.module = module; self.qualname = qualname
         let plain = def.params.allSatisfy { $0.kind == .normal }
         simpleArity = plain ? def.params.count : nil
+        hasParamCells = !def.paramCells.isEmpty
     }
     var name: String { def.name }
 }
@@ -92,6 +102,11 @@ public final class PyBuiltin {
     let bound: Value?
     /// A method of a built-in type stored in its class: called unbound, the first argument is the receiver.
     var isMethod = false
+    /// A one-argument entry (len, abs, ...) that call sites with one argument use without an array.
+    var unary: ((Runtime, Value) throws -> Value)?
+    /// Method entries by argument count (receiver first) that method-call sites use without an array.
+    var method1: ((Runtime, Value, Value) throws -> Value)?
+    var method2: ((Runtime, Value, Value, Value) throws -> Value)?
     public init(_ name: String, _ fn: @escaping BuiltinFn) { self.name = name; self.fn = fn; self.bound = nil }
     init(_ name: String, _ fn: @escaping BuiltinFn, bound: Value) { self.name = name; self.fn = fn; self.bound = bound }
 }
@@ -111,9 +126,13 @@ public final class PyClass {
     /// Instance attribute name -> slot in `PyInstance.slots`, shared by all instances.
     var layout: [String: Int] = [:]
     var layoutNames: [String] = []
+    /// `layoutNames.count`, kept as a plain field for the method caches.
+    var layoutCount = 0
     let isBuiltin: Bool
     /// Constructor of a built-in type (`int("3")`); user classes use `__init__`.
     var construct: BuiltinFn?
+    /// One-argument form of `construct` (`str(x)`, `int(x)`, `float(x)`) for the call fast path.
+    var constructUnary: ((Runtime, Value) throws -> Value)?
     /// The host class this class derives from, if any (e.g. `nn.Module`).
     var hostBase: HostClass?
 
@@ -146,6 +165,7 @@ public final class PyClass {
         let i = layoutNames.count
         layout[name] = i
         layoutNames.append(name)
+        layoutCount += 1
         return i
     }
 
@@ -165,26 +185,50 @@ final class ExceptionData {
 /// An instance of a user class (or of an exception class).
 public final class PyInstance {
     public let cls: PyClass
-    var slots: [Value]
+    /// Attribute values by the class's layout slot; a raw buffer so reads cost no array retain.
+    private(set) var slots: UnsafeMutablePointer<Value>
+    private(set) var slotCount: Int
     var exc: ExceptionData?
     /// The host object behind an instance of a class derived from a host class.
-    public internal(set) var host: HostObject?
+    public internal(set) var host: HostObject? { didSet { isPlain = host == nil } }
+    /// No host part (checked on hot paths without loading the existential).
+    private(set) var isPlain = true
     init(_ cls: PyClass) {
         self.cls = cls
-        self.slots = Array(repeating: .unbound, count: cls.layoutNames.count)
+        slotCount = max(cls.layoutNames.count, 4)
+        slots = .allocate(capacity: slotCount)
+        slots.initialize(repeating: .unbound, count: slotCount)
         if cls.isException { exc = ExceptionData(args: []) }
     }
 
+    deinit {
+        slots.deinitialize(count: slotCount)
+        slots.deallocate()
+    }
+
     func getSlot(_ name: String) -> Value? {
-        guard let i = cls.layout[name], i < slots.count else { return nil }
+        guard let i = cls.layout[name], i < slotCount else { return nil }
         let v = slots[i]
         return v.isUnbound ? nil : v
     }
 
     func setSlot(_ name: String, _ v: Value) {
         let i = cls.slot(for: name)
-        if i >= slots.count { slots.append(contentsOf: repeatElement(.unbound, count: i - slots.count + 1)) }
+        ensureSlot(i)
         slots[i] = v
+    }
+
+    /// Grows the buffer so that slot `i` exists.
+    @inline(__always)
+    func ensureSlot(_ i: Int) {
+        guard i >= slotCount else { return }
+        let n = max(i + 1, slotCount * 2)
+        let bigger = UnsafeMutablePointer<Value>.allocate(capacity: n)
+        bigger.moveInitialize(from: slots, count: slotCount)
+        (bigger + slotCount).initialize(repeating: .unbound, count: n - slotCount)
+        slots.deallocate()
+        slots = bigger
+        slotCount = n
     }
 }
 
@@ -227,7 +271,8 @@ public final class PyIterator {
             return l.items[i]
         case .range(let cur, let stop, let step):
             guard step > 0 ? cur < stop : cur > stop else { return nil }
-            source = .range(cur + step, stop, step)
+            let (next, o) = cur.addingReportingOverflow(step)
+            source = o ? .range(stop, stop, step) : .range(next, stop, step)
             return .int(cur)
         case .custom(let f):
             return try f()
@@ -240,4 +285,16 @@ public final class PySuper {
     let start: PyClass
     let receiver: Value
     init(start: PyClass, receiver: Value) { self.start = start; self.receiver = receiver }
+}
+
+extension UInt {
+    var clampedToInt: Int { self > UInt(Int.max) ? Int.max : Int(self) }
+}
+
+/// What `@staticmethod`, `@classmethod` and `@property` make of a function in a class body.
+public final class PyDescriptor {
+    enum Kind: String { case staticMethod = "staticmethod", classMethod = "classmethod", property }
+    let kind: Kind
+    let function: Value
+    init(_ kind: Kind, _ function: Value) { self.kind = kind; self.function = function }
 }

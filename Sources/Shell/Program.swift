@@ -54,6 +54,13 @@ struct Program {
     /// Runs the config's `task` after the file, as `rnn.py config` does.
     private func runTask(_ session: Session) -> RunOutcome {
         guard let task = session.interp[global: "task"], !isNone(task), !session.engine.ranTask else { return .ok }
+        // A plain program that merely has a global named `task` (it defines none of the engine's
+        // functions) stays a plain program, so it prints exactly what CPython prints.
+        let engineNames = ["get_model", "train_step", "forward_step"]
+        guard engineNames.contains(where: { session.interp[global: $0] != nil }) else {
+            fputs("mrsh: note: the file sets task but defines none of \(engineNames.joined(separator: ", ")); no task was run\n", stderr)
+            return .ok
+        }
         do {
             try session.engine.runTask()
             return .ok
