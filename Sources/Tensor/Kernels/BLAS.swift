@@ -1,4 +1,5 @@
 import CBLAS
+import Foundation
 
 /// The one file that calls OpenBLAS. Matrices are passed as (pointer, rows, cols, strides);
 /// a transposed view (unit row stride) is handed to sgemm as a transpose, never copied.
@@ -12,11 +13,37 @@ enum BLAS {
         return nil
     }
 
+    /// The threads large GEMMs use: OpenBLAS's count at start (OPENBLAS_NUM_THREADS or the
+    /// cores), or what `setThreads` (`torch.set_num_threads`) chose.
+    nonisolated(unsafe) static var maxThreads = Int(openblas_get_num_threads())
+    /// Multiply-adds from which a GEMM runs on all OpenBLAS threads; smaller ones (an LSTM step,
+    /// one attention head) run on one, where waking the second thread costs more than it brings.
+    static let threadedMACs = 1 << 25
+    nonisolated(unsafe) private static var currentThreads = Int(openblas_get_num_threads())
+    private static let threadLock = NSLock()
+
+    /// Sets OpenBLAS's (process-wide) thread count for the next call if it differs.
+    private static func useThreads(_ threads: Int) {
+        threadLock.lock()
+        if threads != currentThreads {
+            openblas_set_num_threads(Int32(threads))
+            currentThreads = threads
+        }
+        threadLock.unlock()
+    }
+
     /// C[m, n] = A[m, k] B[k, n] (+ beta C) in float32, row-major C with leading dimension ldc.
     static func sgemm(m: Int, n: Int, k: Int,
                       a: UnsafePointer<Float>, aTrans: Bool, lda: Int,
                       b: UnsafePointer<Float>, bTrans: Bool, ldb: Int,
                       c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0) {
+        if maxThreads > 1 { useThreads(m * n * k < threadedMACs ? 1 : maxThreads) }
+        callSgemm(m, n, k, a, aTrans, lda, b, bTrans, ldb, c, ldc, beta)
+    }
+
+    private static func callSgemm(_ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ aTrans: Bool, _ lda: Int,
+                                  _ b: UnsafePointer<Float>, _ bTrans: Bool, _ ldb: Int,
+                                  _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ beta: Float) {
         cblas_sgemm(CblasRowMajor, aTrans ? CblasTrans : CblasNoTrans, bTrans ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
@@ -29,5 +56,8 @@ enum BLAS {
     }
 
     /// Number of threads OpenBLAS uses.
-    static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
+    static func setThreads(_ n: Int) {
+        maxThreads = Swift.max(1, n)
+        useThreads(maxThreads)
+    }
 }
