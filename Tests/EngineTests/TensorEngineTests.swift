@@ -133,6 +133,38 @@ final class TensorEngineTests: XCTestCase {
         try e.loadModel(epoch: 1)
     }
 
+    func testNonFiniteLossStopsBeforeTheUpdateAndKeepsSavedEpochs() throws {
+        let e = try Engine(config: TensorEngineSupport.config(runDir: dir.appendingPathComponent("n"), corpus: corpus),
+                           functions: ModelFunctions(
+                               getModel: { _, _ in try FramewiseMLP(dim: TensorEngineSupport.dim, hidden: 16, classes: TensorEngineSupport.classes) },
+                               trainStep: { model, data, run in
+                                   guard run.epoch == 2 && run.stepInEpoch == 1 else { return try TensorEngineSupport.trainStep(model, data, run) }
+                                   let x = try data.tensor("data")
+                                   try run.markAsLoss(try model(x).sum().mul(Double.nan), name: "ce")
+                               }))
+        try e.initModel()
+        XCTAssertEqual(try e.train(epochs: 1), .finished(epoch: 1))
+        let before = e.model!.parameters().map { $0.toFloatArray() }
+        XCTAssertThrowsError(try e.train()) { error in
+            guard let nonFinite = error as? NonFiniteLossError else { return XCTFail("\(error)") }
+            XCTAssertEqual(nonFinite.epoch, 2)
+            XCTAssertTrue(nonFinite.description.contains("epoch 2, step \(nonFinite.step)"), nonFinite.description)
+        }
+        XCTAssertTrue(e.model!.parameters().allSatisfy { $0.toFloatArray().allSatisfy(\.isFinite) }, "no NaN update")
+        XCTAssertNotEqual(e.model!.parameters().map { $0.toFloatArray() }, before, "step 0 of epoch 2 did update")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("n/models/epoch.001.safetensors").path))
+    }
+
+    func testMissingDatasetAndBadOptimizerNameTheSetting() throws {
+        let e = try engine("m", extra: ["train": .none])
+        XCTAssertThrowsError(try e.train()) { XCTAssertTrue("\($0)".contains("'train'"), "\($0)") }
+        XCTAssertThrowsError(try engine("m2", extra: ["optimizer": .dict([(.string("class"), .string("nadamx"))])]).initModel()) {
+            XCTAssertTrue("\($0)".contains("optimizer"), "\($0)")
+        }
+        let bad = try engine("m3") { _ in throw EngineRunError(message: "boom") }
+        XCTAssertThrowsError(try bad.train()) { XCTAssertEqual("\($0)", "while running train_step: boom") }
+    }
+
     func testRunContextTotalLoss() throws {
         let run = RunContext(epoch: 1, globalStep: 0, stage: "train_step")
         try run.markAsLoss(Tensor.scalar(6), name: "a", invNormFactor: Tensor.scalar(3))
