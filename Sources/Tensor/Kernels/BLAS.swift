@@ -13,32 +13,39 @@ enum BLAS {
         return nil
     }
 
-    /// The threads large GEMMs use: OpenBLAS's count at start (OPENBLAS_NUM_THREADS or the
-    /// cores), or what `setThreads` (`torch.set_num_threads`) chose.
-    nonisolated(unsafe) static var maxThreads = Int(openblas_get_num_threads())
-    /// Multiply-adds from which a GEMM runs on all OpenBLAS threads; smaller ones (an LSTM step,
-    /// one attention head) run on one, where waking the second thread costs more than it brings.
-    static let threadedMACs = 1 << 25
-    nonisolated(unsafe) private static var currentThreads = Int(openblas_get_num_threads())
-    private static let threadLock = NSLock()
-
-    /// Sets OpenBLAS's (process-wide) thread count for the next call if it differs.
-    private static func useThreads(_ threads: Int) {
-        threadLock.lock()
-        if threads != currentThreads {
-            openblas_set_num_threads(Int32(threads))
-            currentThreads = threads
-        }
-        threadLock.unlock()
-    }
+    /// How many parts a large GEMM is split into, each on its own thread: OpenBLAS's thread count
+    /// at start (OPENBLAS_NUM_THREADS or the cores), capped at 2, or what `setThreads`
+    /// (`torch.set_num_threads`) chose. OpenBLAS itself runs single-threaded: its idle workers
+    /// spin (sched_yield) against the Tensor kernels' own second thread, and waking them costs
+    /// more than an LSTM step's GEMM takes.
+    nonisolated(unsafe) static var maxThreads = Swift.min(2, Int(openblas_get_num_threads()))
+    /// Multiply-adds from which a GEMM is split (about 25 µs of one core).
+    static let splitMACs = 1 << 21
+    private static let singleThreadedOpenBLAS: Void = { openblas_set_num_threads(1) }()
 
     /// C[m, n] = A[m, k] B[k, n] (+ beta C) in float32, row-major C with leading dimension ldc.
+    /// Large products are split in two along M (or N when M is small) and run concurrently.
     static func sgemm(m: Int, n: Int, k: Int,
                       a: UnsafePointer<Float>, aTrans: Bool, lda: Int,
                       b: UnsafePointer<Float>, bTrans: Bool, ldb: Int,
                       c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0) {
-        if maxThreads > 1 { useThreads(m * n * k < threadedMACs ? 1 : maxThreads) }
-        callSgemm(m, n, k, a, aTrans, lda, b, bTrans, ldb, c, ldc, beta)
+        _ = singleThreadedOpenBLAS
+        guard maxThreads >= 2, m * n * k >= splitMACs, m >= 64 || n >= 64 else {
+            return callSgemm(m, n, k, a, aTrans, lda, b, bTrans, ldb, c, ldc, beta)
+        }
+        if m >= 64 {
+            let half = (m / 2 + 7) & ~7
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                let (r0, rows) = part == 0 ? (0, half) : (half, m - half)
+                callSgemm(rows, n, k, a + (aTrans ? r0 : r0 * lda), aTrans, lda, b, bTrans, ldb, c + r0 * ldc, ldc, beta)
+            }
+        } else {
+            let half = (n / 2 + 15) & ~15
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                let (c0, cols) = part == 0 ? (0, half) : (half, n - half)
+                callSgemm(m, cols, k, a, aTrans, lda, b + (bTrans ? c0 * ldb : c0), bTrans, ldb, c + c0, ldc, beta)
+            }
+        }
     }
 
     private static func callSgemm(_ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ aTrans: Bool, _ lda: Int,
@@ -55,9 +62,6 @@ enum BLAS {
                     1, a, Int32(lda), x, Int32(incx), 0, y, 1)
     }
 
-    /// Number of threads OpenBLAS uses.
-    static func setThreads(_ n: Int) {
-        maxThreads = Swift.max(1, n)
-        useThreads(maxThreads)
-    }
+    /// Threads for large GEMMs (1 or 2).
+    static func setThreads(_ n: Int) { maxThreads = Swift.max(1, Swift.min(2, n)) }
 }
