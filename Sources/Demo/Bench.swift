@@ -107,7 +107,7 @@ enum Bench {
             case .epochTrained(_, _, _, let frames, let seconds): rates.append(Double(frames) / seconds)
             case .trainStep(let epoch, let step, _, let total):
                 steps += 1
-                if steps % 10 == 0 {
+                if steps % 10 == 0 || steps <= 3 {
                     output(String(format: "  epoch %d step %d  loss %.4f  %.2f s/step", epoch, step, total,
                                   Date().timeIntervalSince(stepStart) / Double(steps)))
                 }

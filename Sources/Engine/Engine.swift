@@ -22,6 +22,17 @@ import Tensor
 ///   steps), `LossAccumulator` (sum(loss)/sum(inv_norm_factor), `<dataset>_loss_<name>`),
 ///   `InvalidGradientGuard`, `ForwardRun`, `EngineEvent`s, the original's log lines
 ///   (`EngineLogLines`) and `ScoreReport` (scores table, dev-score plot, epoch summary).
+///   `TensorTrainingBackend` is the real backend: Tensor `Module` from `get_model`, optimizer
+///   from `OptimizerFactory`, datasets from `DatasetProvider` (config dicts or given objects),
+///   batches through Datasets' `BatchLoader` converted to `TensorBatch`, `RunContext` (run_ctx),
+///   state to and from the checkpoint types (`TensorState`).
+/// - `TrainingEngine.swift`: the `Engine` class, the API the shell binds:
+///   `Engine(config:functions:datasets:events:)` with `ModelFunctions` (Swift closures for
+///   `get_model(epoch, step)`, `train_step(model, data, run_ctx)`, `forward_step`, the forward
+///   hooks); `run()` (task train / eval / forward), `initModel()`, `train(epochs:)`,
+///   `evaluate()`, `forward(outputFile:)`, `loadModel(epoch:)`, `nextBatch(dataset:)`,
+///   `runTrainStep(_:)`, `grads()`, `lr()`, `setLearningRate(_:)`, `scores()`, `requestStop()`.
+///   Errors of user functions come wrapped as `StepFunctionError` ("while running train_step: ...").
 ///
 /// Settings read (RETURNN's names; default in brackets):
 /// task [train], model, load, load_epoch, start_epoch [auto], import_model_train_epoch1,
@@ -40,5 +51,5 @@ import Tensor
 /// newbob_relative_error_threshold [-0.01], newbob_relative_error_grow_threshold [= threshold],
 /// newbob_relative_error_div_by_old [False], newbob_error_threshold [-0.01],
 /// newbob_multi_num_epochs [5], newbob_multi_update_interval [= num_epochs]; log, log_verbosity [3],
-/// log_format.
+/// log_format; forward_data, forward_output_file (mrsh: where `mark_as_output` tensors are written).
 public enum EngineModule { public static let name = "Engine" }

@@ -62,6 +62,7 @@ public final class Engine {
     @discardableResult
     public func train(epochs: Int? = nil) throws -> TrainOutcome {
         try ensureStarted()
+        interactiveBatches = [:]  // a loader owns its dataset; the epoch's loader needs it now
         return try loop.train(epochs: epochs)
     }
 
@@ -71,6 +72,7 @@ public final class Engine {
     /// `evaluate()`: the current model on `dev` and every `eval_datasets` entry (scores not stored).
     public func evaluate() throws -> [(dataset: String, scores: [String: Double])] {
         try ensureStarted()
+        interactiveBatches = [:]
         return try loop.evaluateLoadedModel()
     }
 

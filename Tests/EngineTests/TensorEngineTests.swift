@@ -133,6 +133,38 @@ final class TensorEngineTests: XCTestCase {
         try e.loadModel(epoch: 1)
     }
 
+    func testNonFiniteLossStopsBeforeTheUpdateAndKeepsSavedEpochs() throws {
+        let e = try Engine(config: TensorEngineSupport.config(runDir: dir.appendingPathComponent("n"), corpus: corpus),
+                           functions: ModelFunctions(
+                               getModel: { _, _ in try FramewiseMLP(dim: TensorEngineSupport.dim, hidden: 16, classes: TensorEngineSupport.classes) },
+                               trainStep: { model, data, run in
+                                   guard run.epoch == 2 && run.stepInEpoch == 1 else { return try TensorEngineSupport.trainStep(model, data, run) }
+                                   let x = try data.tensor("data")
+                                   try run.markAsLoss(try model(x).sum().mul(Double.nan), name: "ce")
+                               }))
+        try e.initModel()
+        XCTAssertEqual(try e.train(epochs: 1), .finished(epoch: 1))
+        let before = e.model!.parameters().map { $0.toFloatArray() }
+        XCTAssertThrowsError(try e.train()) { error in
+            guard let nonFinite = error as? NonFiniteLossError else { return XCTFail("\(error)") }
+            XCTAssertEqual(nonFinite.epoch, 2)
+            XCTAssertTrue(nonFinite.description.contains("epoch 2, step \(nonFinite.step)"), nonFinite.description)
+        }
+        XCTAssertTrue(e.model!.parameters().allSatisfy { $0.toFloatArray().allSatisfy(\.isFinite) }, "no NaN update")
+        XCTAssertNotEqual(e.model!.parameters().map { $0.toFloatArray() }, before, "step 0 of epoch 2 did update")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("n/models/epoch.001.safetensors").path))
+    }
+
+    func testMissingDatasetAndBadOptimizerNameTheSetting() throws {
+        let e = try engine("m", extra: ["train": .none])
+        XCTAssertThrowsError(try e.train()) { XCTAssertTrue("\($0)".contains("'train'"), "\($0)") }
+        XCTAssertThrowsError(try engine("m2", extra: ["optimizer": .dict([(.string("class"), .string("nadamx"))])]).initModel()) {
+            XCTAssertTrue("\($0)".contains("optimizer"), "\($0)")
+        }
+        let bad = try engine("m3") { _ in throw EngineRunError(message: "boom") }
+        XCTAssertThrowsError(try bad.train()) { XCTAssertEqual("\($0)", "while running train_step: boom") }
+    }
+
     func testRunContextTotalLoss() throws {
         let run = RunContext(epoch: 1, globalStep: 0, stage: "train_step")
         try run.markAsLoss(Tensor.scalar(6), name: "a", invNormFactor: Tensor.scalar(3))
@@ -159,5 +191,56 @@ final class TensorEngineTests: XCTestCase {
         XCTAssertEqual(sgd.paramGroups[0].options["weight_decay"], 0)
         XCTAssertThrowsError(try make([("class", .string("adamm"))])) { XCTAssertTrue("\($0)".contains("did you mean 'adam'"), "\($0)") }
         XCTAssertThrowsError(try make([("class", .string("adam")), ("betass", .list([]))])) { XCTAssertTrue("\($0)".contains("betas"), "\($0)") }
+    }
+}
+
+/// Resuming from Mini-RETURNN's own `.pt` checkpoints (fixture F: Sequential(Linear(3,4),
+/// BatchNorm1d(4), Linear(4,2)) after 3 epochs of Adam): the model and the Adam state are loaded,
+/// and training continues with epoch 4.
+final class TorchResumeTests: XCTestCase {
+    func testTrainingContinuesFromMiniReturnnCheckpoints() throws {
+        let fixtures = EngineTestSupport.fixturesRoot().appendingPathComponent("F")
+        let expected = try EngineTestSupport.jsonObject(try EngineTestSupport.fixture(fixtures.appendingPathComponent("F.expected.json")))
+        let dir = try EngineTestSupport.temporaryDirectory("torch-resume")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let files = try XCTUnwrap(expected["files_present"] as? [String])
+        for file in files {
+            try FileManager.default.copyItem(at: try EngineTestSupport.fixture(fixtures.appendingPathComponent(file)),
+                                             to: dir.appendingPathComponent(file))
+        }
+        let config = DictionaryConfig([
+            "train": .dict([(.string("class"), .string("DummyDataset")), (.string("input_dim"), .int(3)), (.string("output_dim"), .int(2)),
+                            (.string("num_seqs"), .int(8)), (.string("seq_len"), .int(5))]),
+            "batch_size": .int(20), "max_seqs": .int(4), "num_epochs": .int(4), "learning_rate": .float(1e-3),
+            "optimizer": .dict([(.string("class"), .string("adam"))]), "model": .string(dir.appendingPathComponent("model").path),
+        ])
+        let functions = ModelFunctions(
+            getModel: { _, _ in try Sequential([try Linear(3, 4), try BatchNorm1d(4), try Linear(4, 2)]) },
+            trainStep: { model, data, run in
+                let x = try data.tensor("data"), mask = try Functional.sequenceMask(try data.tensor("data:size1"), maxLen: x.shape[1])
+                let logits = try model(try x.index([.tensor(mask)]))
+                let loss = try Functional.crossEntropy(logits, try data.tensor("classes").index([.tensor(mask)]), reduction: .sum)
+                try run.markAsLoss(loss, name: "ce", invNormFactor: try mask.sum())
+            })
+        let engine = try Engine(config: config, functions: functions)
+        try engine.initModel()
+        XCTAssertEqual(engine.loop.epoch, 3)
+        let stored = try ModelCheckpoint.load(from: dir.appendingPathComponent("model.003.pt").path)
+        let live = Dictionary(uniqueKeysWithValues: engine.model!.stateDict().map { ($0.0, $0.1) })
+        XCTAssertEqual(Set(stored.parameters.map(\.name)), Set(live.keys))
+        for record in stored.parameters where record.dtype == .float32 {
+            XCTAssertEqual(live[record.name]?.toFloatArray(), record.float32Values(), record.name)
+        }
+        let state = try XCTUnwrap((expected["files"] as? [String: Any])?["model.003.opt.pt"] as? [String: Any])
+        let firstStep = try XCTUnwrap((((state["state"] as? [String: Any])?["0"] as? [String: Any])?["step"] as? [String: Any])?["values"] as? Double)
+        let optimizer = try XCTUnwrap(engine.backend.optimizer)
+        let firstParameter = engine.backend.parameters[0].tensor
+        XCTAssertEqual(optimizer.state(for: firstParameter).step, firstStep)
+        XCTAssertEqual(try engine.train(), .finished(epoch: 4))
+        XCTAssertEqual(optimizer.state(for: firstParameter).step, firstStep + 2, "two Adam steps in epoch 4")
+        let saved = try ModelCheckpoint.load(from: dir.appendingPathComponent("model.004.safetensors").path)
+        XCTAssertEqual(saved.epoch, 4)
+        XCTAssertNotEqual(saved.parameters.first { $0.name == "0.weight" }?.float32Values(),
+                          stored.parameters.first { $0.name == "0.weight" }?.float32Values())
     }
 }

@@ -80,7 +80,12 @@ public final class TensorTrainingBackend: TrainingBackend {
         let losses = try run.stepLosses()
         try running("backward") { try run.totalLoss().backward() }
         if settings.stopOnNonfiniteTrainScore {
-            try NonFiniteLossError.check(losses, epoch: context.epoch, step: context.globalStep)
+            do {
+                try NonFiniteLossError.check(losses, epoch: context.epoch, step: context.globalStep)
+            } catch {
+                try optimizer.zeroGrad()  // a session that continues must not apply these gradients later
+                throw error
+            }
         }
         if recordsGradientNorms { lastGradientNorms = try gradientNorms() }
         if context.isUpdateStep {

@@ -56,6 +56,40 @@ public final class Generator: @unchecked Sendable {
         return n == 0 ? 0 : nextRaw() % n
     }
 
+    /// Fills `count` floats with uniform samples in [0, 1), the same values as `count` calls of
+    /// `nextUniform()` but under one lock (dropout masks draw millions per step).
+    public func fillUniform(_ out: UnsafeMutablePointer<Float>, count: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        for i in 0..<count { out[i] = Float(Double(nextRaw() >> 11) * 0x1.0p-53) }
+    }
+
+    /// Fills `count` floats with standard normal samples, the same values as `count` calls of
+    /// `nextNormal()` but under one lock.
+    public func fillNormal(_ out: UnsafeMutablePointer<Float>, count: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        var i = 0
+        if i < count, let v = spareNormal {
+            out[i] = Float(v)
+            spareNormal = nil
+            i += 1
+        }
+        while i < count {
+            var u1 = Double(nextRaw() >> 11) * 0x1.0p-53
+            while u1 <= 0 { u1 = Double(nextRaw() >> 11) * 0x1.0p-53 }
+            let u2 = Double(nextRaw() >> 11) * 0x1.0p-53
+            let r = (-2 * Foundation.log(u1)).squareRoot()
+            out[i] = Float(r * Foundation.cos(2 * .pi * u2))
+            if i + 1 < count {
+                out[i + 1] = Float(r * Foundation.sin(2 * .pi * u2))
+            } else {
+                spareNormal = r * Foundation.sin(2 * .pi * u2)
+            }
+            i += 2
+        }
+    }
+
     /// Standard normal (Box-Muller, both values used).
     public func nextNormal() -> Double {
         if let v = spareNormal {
@@ -78,14 +112,14 @@ extension Tensor {
     /// Standard-normal samples (`torch.randn`).
     public static func randn(_ shape: [Int], generator: Generator = .default) -> Tensor {
         let t = Tensor(uninitializedShape: shape, dtype: .float32)
-        for i in 0..<t.numel { t.floatBase[i] = Float(generator.nextNormal()) }
+        generator.fillNormal(t.floatBase, count: t.numel)
         return t
     }
 
     /// Uniform samples in [0, 1) (`torch.rand`).
     public static func rand(_ shape: [Int], generator: Generator = .default) -> Tensor {
         let t = Tensor(uninitializedShape: shape, dtype: .float32)
-        for i in 0..<t.numel { t.floatBase[i] = Float(generator.nextUniform()) }
+        generator.fillUniform(t.floatBase, count: t.numel)
         return t
     }
 

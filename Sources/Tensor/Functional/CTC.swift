@@ -66,9 +66,10 @@ extension Functional {
 }
 
 /// The forward-backward recursions of one sample over the extended labels (blank, l1, blank, ...)
-/// in probability space with per-step normalization (Rabiner scaling): log p is the sum of the
-/// log scales, and the gradient is a ratio in which all scales cancel, so no log/exp sits in the
-/// inner loops and nothing underflows.
+/// in log space. (Probability space with per-step scaling underflows when the model is peaked:
+/// states on a feasible path fall below 1e-38 of the best state and become 0, giving an infinite
+/// loss for alignments that are possible.) The gradient at each step is a ratio of sums shifted
+/// by their maximum, so it needs no global normalization.
 private struct CTCSample {
     let x: UnsafeMutablePointer<Float>  // dense [T, N, C]
     let t: Int, n: Int, c: Int, batch: Int
@@ -77,6 +78,13 @@ private struct CTCSample {
 
     @inline(__always) func lp(_ time: Int, _ cls: Int) -> Float { x[(time * n + batch) * c + cls] }
 
+    /// log(exp(a) + exp(b) + exp(c)) with -inf for absent terms.
+    @inline(__always) static func logAdd(_ a: Float, _ b: Float, _ c: Float) -> Float {
+        let m = Swift.max(a, Swift.max(b, c))
+        if m == -.infinity { return -.infinity }
+        return m + Foundation.log(FastMath.exp(a - m) + FastMath.exp(b - m) + FastMath.exp(c - m))
+    }
+
     /// Returns the loss; writes d loss / d log_probs of this sample into `grad` when given.
     func run(grad: UnsafeMutablePointer<Float>?, zeroInfinity: Bool) -> Float {
         let s = 2 * labels.count + 1
@@ -84,74 +92,63 @@ private struct CTCSample {
         if t == 0 { return labels.isEmpty ? 0 : (zeroInfinity ? 0 : .infinity) }
         // Whether the transition j-2 -> j (skipping a blank) is allowed.
         let skip = (0..<s).map { $0 >= 2 && ext[$0] != blank && ext[$0] != ext[$0 - 2] }
-        var y = [Float](repeating: 0, count: t * s)
-        for time in 0..<t { for j in 0..<s { y[time * s + j] = FastMath.exp(lp(time, ext[j])) } }
-        var alpha = [Float](repeating: 0, count: t * s)
-        alpha[0] = y[0]
-        if s > 1 { alpha[1] = y[1] }
-        var logLik = Double(normalize(&alpha, 0, s))
+        var alpha = [Float](repeating: -.infinity, count: t * s)
+        alpha[0] = lp(0, ext[0])
+        if s > 1 { alpha[1] = lp(0, ext[1]) }
         for time in 1..<t {
             let prev = (time - 1) * s, cur = time * s
             for j in 0..<s {
-                var v = alpha[prev + j]
-                if j >= 1 { v += alpha[prev + j - 1] }
-                if skip[j] { v += alpha[prev + j - 2] }
-                alpha[cur + j] = v * y[cur + j]
+                let a = alpha[prev + j]
+                let b = j >= 1 ? alpha[prev + j - 1] : -.infinity
+                let c = skip[j] ? alpha[prev + j - 2] : -.infinity
+                alpha[cur + j] = Self.logAdd(a, b, c) + lp(time, ext[j])
             }
-            logLik += Double(normalize(&alpha, cur, s))
         }
         let last = (t - 1) * s
-        logLik += Double(Foundation.log(s > 1 ? alpha[last + s - 1] + alpha[last + s - 2] : alpha[last]))
-        let nll = logLik.isNaN ? Float.infinity : Float(-logLik)
+        let logLik = s > 1 ? Self.logAdd(alpha[last + s - 1], alpha[last + s - 2], -.infinity) : alpha[last]
+        let nll = logLik.isNaN || logLik == -.infinity ? Float.infinity : -logLik
         if nll == .infinity && zeroInfinity { return 0 }
-        if let g = grad { backward(alpha, y, ext, skip, impossible: nll == .infinity, g) }
+        if let g = grad { backward(alpha, ext, skip, impossible: nll == .infinity, g) }
         return nll
     }
 
-    /// Scales alpha[from..<from+count] to sum 1; returns log of the scale (-inf if all zero).
-    private func normalize(_ a: inout [Float], _ from: Int, _ count: Int) -> Float {
-        var sum: Float = 0
-        for j in from..<(from + count) { sum += a[j] }
-        if sum > 0 {
-            let inv = 1 / sum
-            for j in from..<(from + count) { a[j] *= inv }
-        }
-        return Foundation.log(sum)
-    }
-
-    private func backward(_ alpha: [Float], _ y: [Float], _ ext: [Int], _ skip: [Bool], impossible: Bool,
-                          _ g: UnsafeMutablePointer<Float>) {
+    private func backward(_ alpha: [Float], _ ext: [Int], _ skip: [Bool], impossible: Bool, _ g: UnsafeMutablePointer<Float>) {
         let s = ext.count
-        var beta = [Float](repeating: 0, count: t * s)
-        beta[(t - 1) * s + s - 1] = y[(t - 1) * s + s - 1]
-        if s > 1 { beta[(t - 1) * s + s - 2] = y[(t - 1) * s + s - 2] }
-        _ = normalize(&beta, (t - 1) * s, s)
+        var beta = [Float](repeating: -.infinity, count: t * s)
+        beta[(t - 1) * s + s - 1] = lp(t - 1, ext[s - 1])
+        if s > 1 { beta[(t - 1) * s + s - 2] = lp(t - 1, ext[s - 2]) }
         for time in stride(from: t - 2, through: 0, by: -1) {
             let next = (time + 1) * s, cur = time * s
             for j in 0..<s {
-                var v = beta[next + j]
-                if j + 1 < s { v += beta[next + j + 1] }
-                if j + 2 < s && skip[j + 2] { v += beta[next + j + 2] }
-                beta[cur + j] = v * y[cur + j]
+                let a = beta[next + j]
+                let b = j + 1 < s ? beta[next + j + 1] : -.infinity
+                let c = j + 2 < s && skip[j + 2] ? beta[next + j + 2] : -.infinity
+                beta[cur + j] = Self.logAdd(a, b, c) + lp(time, ext[j])
             }
-            _ = normalize(&beta, cur, s)
         }
         var acc = [Float](repeating: 0, count: c)
+        var v = [Float](repeating: 0, count: s)
         for time in 0..<t {
             let row = g + (time * n + batch) * c
             if impossible {
                 for k in 0..<c { row[k] = .nan }
                 continue
             }
-            for k in 0..<c { acc[k] = 0 }
-            var total: Float = 0
+            // alpha beta / y per state, as logs; shifted by the maximum so the sums stay finite.
+            var m = -Float.infinity
             for j in 0..<s {
                 let i = time * s + j
-                let z = y[i] > 0 ? alpha[i] * beta[i] / y[i] : 0
+                v[j] = alpha[i] + beta[i] - lp(time, ext[j])
+                m = Swift.max(m, v[j])
+            }
+            for k in 0..<c { acc[k] = 0 }
+            var total: Float = 0
+            for j in 0..<s where v[j] > -.infinity {
+                let z = FastMath.exp(v[j] - m)
                 acc[ext[j]] += z
                 total += z
             }
-            // d(-log p)/d lp(t, k) = -(sum over s with label k of alpha beta / y) / p; scales cancel.
+            // d(-log p)/d lp(t, k) = -(sum over s with label k of alpha beta / y) / p.
             let inv = 1 / total
             for k in 0..<c { row[k] = -acc[k] * inv }
         }

@@ -1,4 +1,5 @@
 import CBLAS
+import Foundation
 
 /// The one file that calls OpenBLAS. Matrices are passed as (pointer, rows, cols, strides);
 /// a transposed view (unit row stride) is handed to sgemm as a transpose, never copied.
@@ -12,11 +13,44 @@ enum BLAS {
         return nil
     }
 
+    /// How many parts a large GEMM is split into, each on its own thread: OpenBLAS's thread count
+    /// at start (OPENBLAS_NUM_THREADS or the cores), capped at 2, or what `setThreads`
+    /// (`torch.set_num_threads`) chose. OpenBLAS itself runs single-threaded: its idle workers
+    /// spin (sched_yield) against the Tensor kernels' own second thread, and waking them costs
+    /// more than an LSTM step's GEMM takes.
+    nonisolated(unsafe) static var maxThreads = Swift.min(2, Int(openblas_get_num_threads()))
+    /// Multiply-adds from which a GEMM is split (about 25 µs of one core).
+    static let splitMACs = 1 << 21
+    private static let singleThreadedOpenBLAS: Void = { openblas_set_num_threads(1) }()
+
     /// C[m, n] = A[m, k] B[k, n] (+ beta C) in float32, row-major C with leading dimension ldc.
+    /// Large products are split in two along M (or N when M is small) and run concurrently.
     static func sgemm(m: Int, n: Int, k: Int,
                       a: UnsafePointer<Float>, aTrans: Bool, lda: Int,
                       b: UnsafePointer<Float>, bTrans: Bool, ldb: Int,
                       c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0) {
+        _ = singleThreadedOpenBLAS
+        guard maxThreads >= 2, m * n * k >= splitMACs, m >= 64 || n >= 64 else {
+            return callSgemm(m, n, k, a, aTrans, lda, b, bTrans, ldb, c, ldc, beta)
+        }
+        if m >= 64 {
+            let half = (m / 2 + 7) & ~7
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                let (r0, rows) = part == 0 ? (0, half) : (half, m - half)
+                callSgemm(rows, n, k, a + (aTrans ? r0 : r0 * lda), aTrans, lda, b, bTrans, ldb, c + r0 * ldc, ldc, beta)
+            }
+        } else {
+            let half = (n / 2 + 15) & ~15
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                let (c0, cols) = part == 0 ? (0, half) : (half, n - half)
+                callSgemm(m, cols, k, a, aTrans, lda, b + (bTrans ? c0 * ldb : c0), bTrans, ldb, c + c0, ldc, beta)
+            }
+        }
+    }
+
+    private static func callSgemm(_ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ aTrans: Bool, _ lda: Int,
+                                  _ b: UnsafePointer<Float>, _ bTrans: Bool, _ ldb: Int,
+                                  _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ beta: Float) {
         cblas_sgemm(CblasRowMajor, aTrans ? CblasTrans : CblasNoTrans, bTrans ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
@@ -28,6 +62,6 @@ enum BLAS {
                     1, a, Int32(lda), x, Int32(incx), 0, y, 1)
     }
 
-    /// Number of threads OpenBLAS uses.
-    static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
+    /// Threads for large GEMMs (1 or 2).
+    static func setThreads(_ n: Int) { maxThreads = Swift.max(1, Swift.min(2, n)) }
 }

@@ -123,8 +123,9 @@ public final class RNN: Module {
         let t = x.shape[0]
         // All input projections at once: [T, B, gates*H].
         var xproj = try x.matmul(try wih.t())
-        if let bi = bih { xproj = try xproj.add(bi) }
-        if mode == .lstm, let bh = bhh { xproj = try xproj.add(bh) }
+        // LSTM: both biases as one vector, so the [T, B, 4H] projection gets a single add.
+        let bias = mode == .lstm ? try bih.map { bi in try bhh.map { try bi.add($0) } ?? bi } ?? bhh : bih
+        if let bias { xproj = try xproj.add(bias) }
         if mode == .lstm, let c0 = c0 {
             let (packed, saved) = LSTMKernels.forward(xproj: xproj, whh: whh, h0: h0, c0: c0, reverse: reverse, lengths: lengths)
             let out = packed.recorded(.lstmLayer(reverse: reverse, lengths: lengths),
