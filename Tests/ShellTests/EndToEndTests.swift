@@ -88,10 +88,19 @@ final class EndToEndTests: XCTestCase {
     }
 
     func testConfigTaskWithoutGetModelIsAnError() throws {
-        let f = try tempFile("task.mrs", "task = 'train'\n")
+        let f = try tempFile("task.mrs", "task = 'train'\ndef train_step(*, model, data, run_ctx, **kw):\n    pass\n")
         let r = try BinaryRunner.run(["-f", f.path])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("NameError: the config defines no get_model(epoch, step)"), r.stderr)
+    }
+
+    /// A plain program with a global `task` (CPython runs it as any other) is not a config.
+    func testPlainProgramWithTaskGlobalRunsNoTask() throws {
+        let f = try tempFile("plain.py", "task = 'train'\nprint(task)\n")
+        let r = try BinaryRunner.run(["-f", f.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "train\n")
+        XCTAssertTrue(r.stderr.contains("no task was run"), r.stderr)
     }
 
     func testModuleNotFoundNamesTheModule() throws {
