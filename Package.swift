@@ -27,12 +27,14 @@ let package = Package(
                        providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3",
                        providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CSoxr", path: "Sources/CSoxr", pkgConfig: "soxr",
+                       providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "CEdit", path: "Sources/CEdit", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
 
         // Layers (docs/architecture.md): arrows point down only.
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: fast),
-        .target(name: "Datasets", dependencies: ["Tensor", "CHDF5", "CZlib", "CSndfile", "CFFTW"], swiftSettings: fast),
+        .target(name: "Datasets", dependencies: ["Tensor", "CHDF5", "CZlib", "CSndfile", "CFFTW", "CSoxr"], swiftSettings: fast),
         .target(name: "Engine", dependencies: ["Tensor", "Datasets"], swiftSettings: fast),
         // The evaluator guarantees exclusive access itself; dynamic checks cost ~20% of a call.
         .target(name: "Interpreter", exclude: ["README.md"], swiftSettings: fast + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),

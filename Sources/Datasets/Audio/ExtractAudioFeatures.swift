@@ -40,7 +40,7 @@ public final class ExtractAudioFeatures {
         }
         if let rp = o.randomPermute {
             guard audio.channels == 1 else { throw AudioError(message: "random_permute needs mono audio") }
-            samples = try RandomPermute.apply(samples, options: rp, rng: &randomState)
+            samples = try RandomPermute.apply(samples, sampleRate: audio.sampleRate, options: rp, rng: &randomState)
         }
         if let pre = o.preProcess { samples = try pre(samples, audio.sampleRate) }
         var x: FeatureMatrix

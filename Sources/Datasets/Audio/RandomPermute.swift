@@ -3,16 +3,15 @@ import Foundation
 /// The original's `_get_random_permuted_audio`: draws from the dataset's `RandomState` in the
 /// original's order (scale, zoom switch [+ factor], stretch switch [+ rate], pitch switch [+ steps]).
 ///
-/// Supported: the gain, `scipy.ndimage.zoom(order=3)` and librosa's `time_stretch`. librosa's
-/// `pitch_shift` (soxr resampling) is not implemented: when a draw selects it, extraction fails
-/// with a clear error.
+/// The gain, `scipy.ndimage.zoom(order=3)`, librosa's `time_stretch` and librosa's `pitch_shift`
+/// (phase vocoder, then soxr HQ resampling by libsoxr: `PitchShift`).
 enum RandomPermute {
     /// `numpy RandomState.uniform(low, high)` = `low + (high − low)·random_sample()`.
     static func uniform(_ rng: inout RandomState, _ low: Double, _ high: Double) -> Double {
         low + (high - low) * rng.randomSample()
     }
 
-    static func apply(_ audio: [Double], options o: RandomPermuteOptions, rng: inout RandomState) throws -> [Double] {
+    static func apply(_ audio: [Double], sampleRate: Int, options o: RandomPermuteOptions, rng: inout RandomState) throws -> [Double] {
         let gain = uniform(&rng, o.scaleLower, o.scaleUpper)
         var out = audio.map { $0 * gain }
         if uniform(&rng, 0, 1) < o.zoomSwitch {
@@ -22,8 +21,7 @@ enum RandomPermute {
             out = TimeStretch.apply(out, rate: uniform(&rng, o.stretchLower, o.stretchUpper))
         }
         if uniform(&rng, 0, 1) < o.pitchSwitch {
-            let steps = uniform(&rng, o.pitchLower, o.pitchUpper)
-            throw AudioError(message: "random_permute drew a pitch shift (\(steps) steps); librosa's pitch_shift is not supported by mrsh (set rnd_pitch_switch=0)")
+            out = try PitchShift.apply(out, sampleRate: sampleRate, nSteps: uniform(&rng, o.pitchLower, o.pitchUpper))
         }
         return out
     }
