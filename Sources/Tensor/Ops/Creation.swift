@@ -8,7 +8,9 @@ extension Tensor {
             throw TensorError("tensor", "shape \(fmt(shape)) is invalid for input of size \(data.count)")
         }
         self.init(uninitializedShape: shape, dtype: .float32)
-        data.withUnsafeBufferPointer { floatBase.update(from: $0.baseAddress!, count: data.count) }
+        data.withUnsafeBufferPointer { buf in
+            if let base = buf.baseAddress { floatBase.update(from: base, count: data.count) }
+        }
     }
 
     /// An int64 (or int32) tensor from row-major `data`.

@@ -75,8 +75,10 @@ enum Linalg {
             return out
         }
         let A = gemmOperand(a), B = gemmOperand(b)
-        let la = BLAS.layout(rows: m, cols: k, A.strides[A.ndim - 2], A.strides[A.ndim - 1])!
-        let lb = BLAS.layout(rows: k, cols: n, B.strides[B.ndim - 2], B.strides[B.ndim - 1])!
+        guard let la = BLAS.layout(rows: m, cols: k, A.strides[A.ndim - 2], A.strides[A.ndim - 1]),
+              let lb = BLAS.layout(rows: k, cols: n, B.strides[B.ndim - 2], B.strides[B.ndim - 1]) else {
+            throw TensorError("matmul", "internal error: operand layout not usable by sgemm")
+        }
         let sa = batchStrides(A, batch), sb = batchStrides(B, batch)
         let count = batch.reduce(1, *)
         for i in 0..<count {

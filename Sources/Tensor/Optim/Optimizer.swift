@@ -87,6 +87,17 @@ open class Optimizer {
         throw TensorError("optimizer", "step is not implemented")
     }
 
+    /// A hyper-parameter of a group, falling back to the optimizer's default.
+    func opt(_ options: [String: Double], _ key: String) -> Double { options[key] ?? defaults[key] ?? 0 }
+
+    /// A state buffer of `p`, created as zeros if missing.
+    func buf(_ state: ParamState, _ name: String, _ p: Tensor) -> Tensor {
+        if let b = state.buffers[name] { return b }
+        let b = zerosLike(p)
+        state.buffers[name] = b
+        return b
+    }
+
     /// A zero buffer shaped like `p` (or `value`-filled).
     func zerosLike(_ p: Tensor, _ value: Double = 0) -> Tensor { Tensor.full(p.shape, value) }
 
