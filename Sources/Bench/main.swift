@@ -125,6 +125,34 @@ func report(_ name: String, _ t: Double, peer: Double) {
         + "speed ratio \(String(format: "%.2f", peer / t))")
 }
 
+if CommandLine.arguments.contains("--gemm-threads") {
+    let a = Tensor.randn([32, 256]), w = Tensor.randn([1024, 256])
+    let c = Tensor.zeros([32, 1024])
+    let pa = a.toFloatArray(), pw = w.toFloatArray()
+    var out = [Float](repeating: 0, count: 32 * 1024)
+    for threads in [2, 1] {
+        openblas_set_num_threads(Int32(threads))
+        let t = best(5) {
+            for _ in 0..<300 {
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, 32, 1024, 256, 1, pa, 256, pw, 256, 1, &out, 1024)
+            }
+        }
+        print("300 steps [32x256]x[256x1024]^T with \(threads) BLAS threads: \(t * 1e3) ms")
+    }
+    openblas_set_num_threads(1)
+    let t2 = best(5) {
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            var o2 = [Float](repeating: 0, count: 32 * 1024)
+            for _ in 0..<300 {
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, 32, 1024, 256, 1, pa, 256, pw, 256, 1, &o2, 1024)
+            }
+        }
+    }
+    print("2 x 300 steps concurrently, 1 BLAS thread each: \(t2 * 1e3) ms")
+    _ = c
+    exit(0)
+}
+
 if CommandLine.arguments.contains("--transformer-only") {
     let layer = try TransformerEncoderLayer(dModel: 256, nhead: 4, dimFeedforward: 1024, batchFirst: true).eval()
     let xt = try Tensor.randn([16, 150, 256]).requiresGrad(true)

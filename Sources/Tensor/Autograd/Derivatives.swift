@@ -35,6 +35,9 @@ enum Op {
     /// One LSTM direction over all steps (output [T + 2, B, H]: outputs, h_n, c_n); saved:
     /// W_hh and the activations of LSTMKernels.Saved.
     case lstmLayer(reverse: Bool, lengths: [Int]?)
+    /// Both directions of a bidirectional LSTM layer (output [2, T + 2, B, H]), run concurrently;
+    /// inputs (xproj, W_hh, h0, c0) per direction, saved as for `lstmLayer` per direction.
+    case lstmBidirectional(lengths: [Int]?)
 
     var name: String {
         switch self {
@@ -47,7 +50,7 @@ enum Op {
         case .softmax: return "SoftmaxBackward0"
         case .logSoftmax: return "LogSoftmaxBackward0"
         case .ctcLoss: return "CtcLossBackward0"
-        case .lstmLayer: return "LstmBackward0"
+        case .lstmLayer, .lstmBidirectional: return "LstmBackward0"
         default:
             let s = String(describing: self)
             let base = s.prefix(while: { $0 != "(" })
@@ -141,6 +144,17 @@ func derivative(_ node: Node, _ g: Tensor) throws -> [Tensor?] {
         let saved = LSTMKernels.Saved(gates: s[1], c: s[2], hPrev: s[3], cPrev: s[4])
         let (dx, dw, dh, dc) = LSTMKernels.backward(g, saved: saved, whh: s[0], reverse: reverse, lengths: lengths)
         return [dx, dw, dh, dc]
+    case .lstmBidirectional(let lengths):
+        let grads = LSTMKernels.pair { d -> [Tensor] in
+            let o = 5 * d
+            let saved = LSTMKernels.Saved(gates: s[o + 1], c: s[o + 2], hPrev: s[o + 3], cPrev: s[o + 4])
+            let gd = g.dense()
+            let gDir = Tensor(storage: gd.storage, shape: Array(gd.shape.dropFirst()), strides: Array(gd.strides.dropFirst()),
+                              offset: gd.offset + d * gd.strides[0], dtype: .float32)
+            let (dx, dw, dh, dc) = LSTMKernels.backward(gDir, saved: saved, whh: s[o], reverse: d == 1, lengths: lengths)
+            return [dx, dw, dh, dc]
+        }
+        return grads.flatMap { $0 }
     }
 }
 

@@ -30,4 +30,5 @@ enum BLAS {
 
     /// Number of threads OpenBLAS uses.
     static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
+    static var threads: Int { Int(openblas_get_num_threads()) }
 }

@@ -72,6 +72,15 @@ public final class RNN: Module {
         var hOut: [Tensor] = [], cOut: [Tensor] = []
         for l in 0..<numLayers {
             var outs: [Tensor] = []
+            if mode == .lstm && dirs == 2, let c0 = c0 {
+                let r = try runBidirectionalLSTM(x, layer: l, h0: h0, c0: c0, lengths: lengths)
+                outs = r.outputs
+                hOut += r.h
+                cOut += r.c
+                x = try Tensor.cat(outs, dim: 2)
+                if l < numLayers - 1 && dropout > 0 && training { x = try Functional.dropout(x, p: dropout, training: true) }
+                continue
+            }
             for d in 0..<dirs {
                 let k = l * dirs + d
                 let r = try runDirection(x, layer: l, reverse: d == 1, h0: try h0.select(dim: 0, index: k),
@@ -156,6 +165,40 @@ public final class RNN: Module {
             c = cNew
         }
         return (try Tensor.stack(outputs.compactMap { $0 }, dim: 0), h, c)
+    }
+
+    /// Both directions of LSTM layer `layer` as one op whose forward and backward run the two
+    /// directions concurrently.
+    private func runBidirectionalLSTM(_ x: Tensor, layer: Int, h0: Tensor, c0: Tensor,
+                                      lengths: [Int]?) throws -> (outputs: [Tensor], h: [Tensor], c: [Tensor]) {
+        var inputs: [Tensor] = []
+        for d in 0..<2 {
+            let sfx = "_l\(layer)" + (d == 1 ? "_reverse" : "")
+            guard let wih = parameter("weight_ih" + sfx), let whh = parameter("weight_hh" + sfx) else {
+                throw TensorError(mode.rawValue, "missing weights for layer \(layer)")
+            }
+            var xproj = try x.matmul(try wih.t())
+            if let bi = parameter("bias_ih" + sfx) { xproj = try xproj.add(bi) }
+            if let bh = parameter("bias_hh" + sfx) { xproj = try xproj.add(bh) }
+            inputs += [xproj, whh, try h0.select(dim: 0, index: 2 * layer + d), try c0.select(dim: 0, index: 2 * layer + d)]
+        }
+        let results = LSTMKernels.pair { d in
+            LSTMKernels.forward(xproj: inputs[4 * d], whh: inputs[4 * d + 1], h0: inputs[4 * d + 2], c0: inputs[4 * d + 3],
+                                reverse: d == 1, lengths: lengths)
+        }
+        let saved = results.flatMap { r in [r.1.gates, r.1.c, r.1.hPrev, r.1.cPrev] }
+        let out = try noGrad { try Tensor.stack([results[0].0, results[1].0], dim: 0) }
+            .recorded(.lstmBidirectional(lengths: lengths), inputs: inputs,
+                      saved: [inputs[1]] + saved[0..<4] + [inputs[5]] + saved[4..<8])
+        let t = x.shape[0]
+        var outputs: [Tensor] = [], hs: [Tensor] = [], cs: [Tensor] = []
+        for d in 0..<2 {
+            let od = try out.select(dim: 0, index: d)
+            outputs.append(try od.narrow(0, 0, t))
+            hs.append(try od.select(dim: 0, index: t))
+            cs.append(try od.select(dim: 0, index: t + 1))
+        }
+        return (outputs, hs, cs)
     }
 
     private func lstmCell(_ xi: Tensor, _ h: Tensor, _ c: Tensor, _ whhT: Tensor) throws -> (Tensor, Tensor) {
