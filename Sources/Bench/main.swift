@@ -169,6 +169,23 @@ if CommandLine.arguments.contains("--lstm-only") {
     let x = try Tensor.randn([300, 32, 256]).requiresGrad(true)
     let tf = try median(3) { _ = try noGrad { try lstm.forward(x, h0: nil) } }
     print("BLSTM forward only (no grad)", tf * 1e3, "ms")
+    // A/B: the same work as two unidirectional layers run one after the other.
+    let uni = try RNN(.lstm, inputSize: 256, hiddenSize: 256, numLayers: 1)
+    for round in 0..<3 {
+        let tPair = try median(3) {
+            let r = try lstm.forward(x, h0: nil)
+            try r.output.sum().backward()
+            lstm.zeroGrad()
+        }
+        let tSeq = try median(3) {
+            for _ in 0..<4 {
+                let r = try uni.forward(x, h0: nil)
+                try r.output.sum().backward()
+                uni.zeroGrad()
+            }
+        }
+        print("round \(round): bidirectional pair \(tPair * 1e3) ms, 4 sequential directions \(tSeq * 1e3) ms")
+    }
     for _ in 0..<3 {
         let r = try lstm.forward(x, h0: nil)
         try r.output.sum().backward()
