@@ -135,6 +135,16 @@ final class TensorCoreTests: XCTestCase {
         XCTAssertTrue(Tensor.scalar(.nan).tanh().toFloatArray()[0].isNaN)
     }
 
+    func testDropoutKeepsExpectationAndIsIdentityInEval() throws {
+        Tensor.manualSeed(4)
+        let x = Tensor.ones([100_000])
+        let y = try Functional.dropout(x, p: 0.3, training: true).toFloatArray()
+        let zeros = y.filter { $0 == 0 }.count
+        XCTAssertEqual(Double(zeros) / 100_000, 0.3, accuracy: 0.01)
+        XCTAssertTrue(y.allSatisfy { $0 == 0 || abs($0 - 1 / 0.7) < 1e-6 })
+        XCTAssertTrue(try Functional.dropout(x, p: 0.3, training: false) === x)
+    }
+
     func testSeededRandomIsReproducible() throws {
         Tensor.manualSeed(7)
         let a = Tensor.randn([1000])

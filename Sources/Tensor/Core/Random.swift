@@ -56,6 +56,29 @@ public final class Generator: @unchecked Sendable {
         return n == 0 ? 0 : nextRaw() % n
     }
 
+    /// Fills `n` floats with uniform [0, 1) samples under one lock (24 random bits each).
+    public func fillUniform(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        for i in 0..<n { p[i] = Float(nextRaw() >> 40) * 0x1.0p-24 }
+    }
+
+    /// Fills `n` floats with standard-normal samples (Box-Muller pairs) under one lock.
+    public func fillNormal(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        var i = 0
+        while i < n {
+            var u1 = Double(nextRaw() >> 11) * 0x1.0p-53
+            if u1 <= 0 { u1 = 0x1.0p-53 }
+            let u2 = Double(nextRaw() >> 11) * 0x1.0p-53
+            let r = (-2 * Foundation.log(u1)).squareRoot()
+            p[i] = Float(r * Foundation.cos(2 * .pi * u2))
+            if i + 1 < n { p[i + 1] = Float(r * Foundation.sin(2 * .pi * u2)) }
+            i += 2
+        }
+    }
+
     /// Standard normal (Box-Muller, both values used).
     public func nextNormal() -> Double {
         if let v = spareNormal {
@@ -78,14 +101,14 @@ extension Tensor {
     /// Standard-normal samples (`torch.randn`).
     public static func randn(_ shape: [Int], generator: Generator = .default) -> Tensor {
         let t = Tensor(uninitializedShape: shape, dtype: .float32)
-        for i in 0..<t.numel { t.floatBase[i] = Float(generator.nextNormal()) }
+        generator.fillNormal(t.floatBase, t.numel)
         return t
     }
 
     /// Uniform samples in [0, 1) (`torch.rand`).
     public static func rand(_ shape: [Int], generator: Generator = .default) -> Tensor {
         let t = Tensor(uninitializedShape: shape, dtype: .float32)
-        for i in 0..<t.numel { t.floatBase[i] = Float(generator.nextUniform()) }
+        generator.fillUniform(t.floatBase, t.numel)
         return t
     }
 

@@ -35,7 +35,11 @@ public enum Functional {
         guard p >= 0 && p <= 1 else { throw TensorError("dropout", "dropout probability has to be between 0 and 1, but got \(p)") }
         if !training || p == 0 { return x }
         if p == 1 { return try x.mul(0) }
-        let keep = try Tensor.rand(x.shape, generator: generator).ge(.scalar(p)).to(.float32)
-        return try x.mul(try keep.mul(1 / (1 - p)))
+        // One pass: the mask already carries the 1/(1-p) scale.
+        let mask = Tensor.rand(x.shape, generator: generator)
+        let (threshold, scale) = (Float(p), Float(1 / (1 - p)))
+        let m = mask.floatBase
+        for i in 0..<mask.numel { m[i] = m[i] >= threshold ? scale : 0 }
+        return try x.mul(mask)
     }
 }
