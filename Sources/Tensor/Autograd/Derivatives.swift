@@ -38,6 +38,9 @@ enum Op {
     /// Both directions of a bidirectional LSTM layer (output [2, T + 2, B, H]), run concurrently;
     /// inputs (xproj, W_hh, h0, c0) per direction, saved as for `lstmLayer` per direction.
     case lstmBidirectional(lengths: [Int]?)
+    /// Layer norm over the last `size` elements of each row, y = xhat * w + b; inputs x (, w, b);
+    /// saved: xhat, rstd [rows] (, w).
+    case layerNorm(size: Int, hasWeight: Bool, hasBias: Bool)
 
     var name: String {
         switch self {
@@ -51,6 +54,7 @@ enum Op {
         case .logSoftmax: return "LogSoftmaxBackward0"
         case .ctcLoss: return "CtcLossBackward0"
         case .lstmLayer, .lstmBidirectional: return "LstmBackward0"
+        case .layerNorm: return "NativeLayerNormBackward0"
         default:
             let s = String(describing: self)
             let base = s.prefix(while: { $0 != "(" })
@@ -155,6 +159,14 @@ func derivative(_ node: Node, _ g: Tensor) throws -> [Tensor?] {
             return [dx, dw, dh, dc]
         }
         return grads.flatMap { $0 }
+    case .layerNorm(let size, let hasWeight, let hasBias):
+        // dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), dxhat = g * w;
+        // dw = sum_rows g * xhat; db = sum_rows g.
+        let r = NormKernels.layerNormBackward(g.dense(), xhat: s[0], rstd: s[1], weight: hasWeight ? s[2] : nil, size: size)
+        var out: [Tensor?] = [r.dx]
+        if hasWeight { out.append(r.dw) }
+        if hasBias { out.append(r.db) }
+        return out
     }
 }
 

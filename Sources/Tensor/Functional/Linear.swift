@@ -18,14 +18,17 @@ public enum Functional {
         guard k <= x.ndim, Array(x.shape.suffix(k)) == normalizedShape else {
             throw TensorError("layer_norm", "Given normalized_shape=\(fmt(normalizedShape)), expected input with shape [*, \(normalizedShape.map(String.init).joined(separator: ", "))], but got input of size \(fmt(x.shape))")
         }
-        let dims = Array((x.ndim - k)..<x.ndim)
-        let mu = try x.mean(dims: dims, keepdim: true)
-        let centered = try x.sub(mu)
-        let variance = try centered.mul(centered).mean(dims: dims, keepdim: true)
-        var y = try centered.mul(try variance.add(eps).rsqrt())
-        if let w = weight { y = try y.mul(w) }
-        if let b = bias { y = try y.add(b) }
-        return y
+        let size = normalizedShape.reduce(1, *)
+        for (name, p) in [("weight", weight), ("bias", bias)] {
+            if let p = p, p.shape != normalizedShape {
+                throw TensorError("layer_norm", "\(name) of shape \(fmt(p.shape)) does not match normalized_shape \(fmt(normalizedShape))")
+            }
+        }
+        let xf = x.to(.float32)
+        let (y, xhat, rstd) = NormKernels.layerNormForward(xf, size: size, weight: weight, bias: bias, eps: Float(eps))
+        let inputs = [xf] + [weight, bias].compactMap { $0 }
+        return y.recorded(.layerNorm(size: size, hasWeight: weight != nil, hasBias: bias != nil), inputs: inputs,
+                          saved: [xhat, rstd] + (weight.map { [$0] } ?? []))
     }
 
     /// Zeroes elements with probability `p` and scales the rest by 1/(1-p) when training;
