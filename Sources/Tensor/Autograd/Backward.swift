@@ -43,10 +43,14 @@ private func runBackward(from root: Edge, seed: Tensor, retainGraph: Bool) throw
         var ready: [Node] = [rootNode]
         defer { for n in order { n.pendingGrad = nil } }
         while let node = ready.popLast() {
-            guard let g = node.pendingGrad else { continue }
-            node.pendingGrad = nil
-            if let out = node.retainedOutput { try accumulate(into: out, g, copy: true) }
-            let grads = try derivative(node, g)
+            let grads: [Tensor?]
+            if let g = node.pendingGrad {
+                node.pendingGrad = nil
+                if let out = node.retainedOutput { try accumulate(into: out, g, copy: true) }
+                grads = try derivative(node, g)
+            } else {
+                grads = []  // no gradient reached this node; still release its inputs' dependencies
+            }
             if !retainGraph { node.releaseSaved() }
             for (i, e) in node.edges.enumerated() {
                 switch e {
