@@ -121,3 +121,33 @@ final class OptimizerStateTests: XCTestCase {
         XCTAssertEqual(a.stateDict().flattened.map { $0.0 }.prefix(3), ["state.0.exp_avg", "state.0.exp_avg_sq", "state.0.step"])
     }
 }
+
+final class TrainingSmokeTests: XCTestCase {
+    /// A W1-shaped model (Linear -> BLSTM over variable lengths -> Linear, framewise CE with
+    /// padding ignored, Adam) learns a seeded framewise task.
+    func testBLSTMFramewiseTrainingLossFalls() throws {
+        Tensor.manualSeed(8)
+        let (t, b, f, classes) = (12, 4, 6, 3)
+        let lengths = [12, 9, 7, 4]
+        let x = Tensor.randn([t, b, f])
+        // Label = argmax of a fixed projection of the frame; padding frames get ignore_index.
+        var labels = try x.matmul(Tensor.randn([f, classes])).argmax(dim: 2)
+        let valid = try Functional.sequenceMask(try Tensor(ints: lengths.map(Int64.init)), maxLen: t).t()
+        labels = try Tensor.where(valid, labels, Tensor.scalar(-100))
+        let inLayer = try Linear(f, 16), lstm = try RNN(.lstm, inputSize: 16, hiddenSize: 8, bidirectional: true)
+        let outLayer = try Linear(16, classes)
+        let params = inLayer.parameters() + lstm.parameters() + outLayer.parameters()
+        let opt = try Adam([ParamGroup(params: params)], lr: 0.02)
+        var losses: [Double] = []
+        for _ in 0..<60 {
+            try opt.zeroGrad()
+            let h = try lstm.forward(try inLayer(x), h0: nil, lengths: lengths).output
+            let logits = try outLayer(h)  // [T, B, C]
+            let loss = try Functional.crossEntropy(try logits.reshape([-1, classes]), try labels.reshape([-1]))
+            try loss.backward()
+            try opt.step()
+            losses.append(try loss.item())
+        }
+        XCTAssertLessThan(losses.last!, losses.first! * 0.5, "losses \(losses.first!) -> \(losses.last!)")
+    }
+}
