@@ -20,6 +20,7 @@ extension Functional {
         guard padding <= kernelSize / 2 else {
             throw TensorError("avg_pool1d", "pad should be at most half of effective kernel size, but got pad=\(padding), kernel_size=\(kernelSize)")
         }
+        guard x.ndim == 2 || x.ndim == 3 else { throw TensorError("avg_pool1d", "expected 2-D or 3-D input, got \(fmt(x.shape))") }
         let unbatched = x.ndim == 2
         let xin = unbatched ? try x.unsqueeze(0) : x
         let l = xin.shape[2]
