@@ -41,6 +41,9 @@ enum Op {
     /// Layer norm over the last `size` elements of each row, y = xhat * w + b; inputs x (, w, b);
     /// saved: xhat, rstd [rows] (, w).
     case layerNorm(size: Int, hasWeight: Bool, hasBias: Bool)
+    /// One GRU direction over all steps (output [T + 1, B, H]: outputs, h_n); inputs xproj,
+    /// W_hh (, b_hh), h0; saved: W_hh and the activations of GRUKernels.Saved.
+    case gruLayer(reverse: Bool, lengths: [Int]?, hasBias: Bool)
 
     var name: String {
         switch self {
@@ -55,6 +58,7 @@ enum Op {
         case .ctcLoss: return "CtcLossBackward0"
         case .lstmLayer, .lstmBidirectional: return "LstmBackward0"
         case .layerNorm: return "NativeLayerNormBackward0"
+        case .gruLayer: return "GruBackward0"
         default:
             let s = String(describing: self)
             let base = s.prefix(while: { $0 != "(" })
@@ -167,6 +171,11 @@ func derivative(_ node: Node, _ g: Tensor) throws -> [Tensor?] {
         if hasWeight { out.append(r.dw) }
         if hasBias { out.append(r.db) }
         return out
+    case .gruLayer(let reverse, let lengths, let hasBias):
+        // BPTT through h' = (1 - z) n + z h with n = tanh(x_n + r (h W_hn^T + b_hn)).
+        let saved = GRUKernels.Saved(gates: s[1], hhn: s[2], hPrev: s[3])
+        let (dx, dw, db, dh) = GRUKernels.backward(g, saved: saved, whh: s[0], reverse: reverse, lengths: lengths)
+        return hasBias ? [dx, dw, db, dh] : [dx, dw, dh]
     }
 }
 

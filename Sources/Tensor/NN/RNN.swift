@@ -68,7 +68,6 @@ public final class RNN: Module {
         }
         let h0 = try initialState(h0, unbatched: unbatched, batch: b, what: "h0")
         let c0 = mode == .lstm ? try initialState(c0, unbatched: unbatched, batch: b, what: "c0") : nil
-        let masks = try lengths.map { try stepMasks($0, steps: t) }
         var hOut: [Tensor] = [], cOut: [Tensor] = []
         for l in 0..<numLayers {
             var outs: [Tensor] = []
@@ -84,7 +83,7 @@ public final class RNN: Module {
             for d in 0..<dirs {
                 let k = l * dirs + d
                 let r = try runDirection(x, layer: l, reverse: d == 1, h0: try h0.select(dim: 0, index: k),
-                                         c0: try c0?.select(dim: 0, index: k), masks: masks, lengths: lengths)
+                                         c0: try c0?.select(dim: 0, index: k), lengths: lengths)
                 outs.append(r.output)
                 hOut.append(r.h)
                 if let c = r.c { cOut.append(c) }
@@ -117,13 +116,8 @@ public final class RNN: Module {
         return st
     }
 
-    /// [T] bool masks [B, 1]: true where step t is inside the sequence.
-    private func stepMasks(_ lengths: [Int], steps: Int) throws -> [Tensor] {
-        try (0..<steps).map { t in try Tensor(bools: lengths.map { t < $0 }, shape: [lengths.count, 1]) }
-    }
-
     private func runDirection(_ x: Tensor, layer: Int, reverse: Bool, h0: Tensor, c0: Tensor?,
-                              masks: [Tensor]?, lengths: [Int]?) throws -> (output: Tensor, h: Tensor, c: Tensor?) {
+                              lengths: [Int]?) throws -> (output: Tensor, h: Tensor, c: Tensor?) {
         let sfx = "_l\(layer)" + (reverse ? "_reverse" : "")
         guard let wih = parameter("weight_ih" + sfx), let whh = parameter("weight_hh" + sfx) else {
             throw TensorError(mode.rawValue, "missing weights for layer \(layer)")
@@ -134,37 +128,18 @@ public final class RNN: Module {
         var xproj = try x.matmul(try wih.t())
         if let bi = bih { xproj = try xproj.add(bi) }
         if mode == .lstm, let bh = bhh { xproj = try xproj.add(bh) }
-        if mode == .lstm, let c0 = c0 {
-            let (packed, saved) = LSTMKernels.forward(xproj: xproj, whh: whh, h0: h0, c0: c0, reverse: reverse, lengths: lengths)
-            let out = packed.recorded(.lstmLayer(reverse: reverse, lengths: lengths),
-                                      inputs: [xproj, whh, h0, c0], saved: [whh, saved.gates, saved.c, saved.hPrev, saved.cPrev])
-            return (try out.narrow(0, 0, t), try out.select(dim: 0, index: t), try out.select(dim: 0, index: t + 1))
+        if mode == .gru {
+            let (packed, saved) = GRUKernels.forward(xproj: xproj, whh: whh, bhh: bhh, h0: h0, reverse: reverse, lengths: lengths)
+            let inputs = [xproj, whh] + (bhh.map { [$0] } ?? []) + [h0]
+            let out = packed.recorded(.gruLayer(reverse: reverse, lengths: lengths, hasBias: bhh != nil), inputs: inputs,
+                                      saved: [whh, saved.gates, saved.hhn, saved.hPrev])
+            return (try out.narrow(0, 0, t), try out.select(dim: 0, index: t), nil)
         }
-        let whhT = try whh.t()
-        var h = h0, c = c0
-        var outputs = [Tensor?](repeating: nil, count: t)
-        let zeros = Tensor.zeros(h0.shape)
-        for step in 0..<t {
-            let i = reverse ? t - 1 - step : step
-            let xi = try xproj.select(dim: 0, index: i)
-            var (hNew, cNew): (Tensor, Tensor?)
-            if mode == .lstm, let cOld = c {
-                (hNew, cNew) = try lstmCell(xi, h, cOld, whhT)
-            } else {
-                hNew = try gruCell(xi, h, whhT, bhh)
-                cNew = nil
-            }
-            if let m = masks?[i] {
-                hNew = try Tensor.where(m, hNew, h)
-                if let cn = cNew, let cOld = c { cNew = try Tensor.where(m, cn, cOld) }
-                outputs[i] = try Tensor.where(m, hNew, zeros)
-            } else {
-                outputs[i] = hNew
-            }
-            h = hNew
-            c = cNew
-        }
-        return (try Tensor.stack(outputs.compactMap { $0 }, dim: 0), h, c)
+        guard let c0 = c0 else { throw TensorError(mode.rawValue, "missing initial cell state") }
+        let (packed, saved) = LSTMKernels.forward(xproj: xproj, whh: whh, h0: h0, c0: c0, reverse: reverse, lengths: lengths)
+        let out = packed.recorded(.lstmLayer(reverse: reverse, lengths: lengths),
+                                  inputs: [xproj, whh, h0, c0], saved: [whh, saved.gates, saved.c, saved.hPrev, saved.cPrev])
+        return (try out.narrow(0, 0, t), try out.select(dim: 0, index: t), try out.select(dim: 0, index: t + 1))
     }
 
     /// Both directions of LSTM layer `layer` as one op whose forward and backward run the two
@@ -199,23 +174,5 @@ public final class RNN: Module {
             cs.append(try od.select(dim: 0, index: t + 1))
         }
         return (outputs, hs, cs)
-    }
-
-    private func lstmCell(_ xi: Tensor, _ h: Tensor, _ c: Tensor, _ whhT: Tensor) throws -> (Tensor, Tensor) {
-        let g = try xi.add(try h.matmul(whhT)).chunk(4, dim: 1)
-        let (i, f, gg, o) = (g[0].sigmoid(), g[1].sigmoid(), g[2].tanh(), g[3].sigmoid())
-        let cNew = try f.mul(c).add(try i.mul(gg))
-        return (try o.mul(cNew.tanh()), cNew)
-    }
-
-    private func gruCell(_ xi: Tensor, _ h: Tensor, _ whhT: Tensor, _ bhh: Tensor?) throws -> Tensor {
-        var hh = try h.matmul(whhT)
-        if let b = bhh { hh = try hh.add(b) }
-        let xg = try xi.chunk(3, dim: 1), hg = try hh.chunk(3, dim: 1)
-        let r = try xg[0].add(hg[0]).sigmoid()
-        let z = try xg[1].add(hg[1]).sigmoid()
-        let n = try xg[2].add(try r.mul(hg[2])).tanh()
-        // h' = (1 - z) n + z h = n + z (h - n)
-        return try n.add(try z.mul(try h.sub(n)))
     }
 }
