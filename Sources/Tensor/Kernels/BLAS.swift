@@ -28,7 +28,10 @@ enum BLAS {
                     1, a, Int32(lda), x, Int32(incx), 0, y, 1)
     }
 
-    /// Number of threads OpenBLAS uses.
+    /// Number of threads OpenBLAS uses. The recurrent kernels pin it to 1 during their time
+    /// loops: small per-step GEMMs run faster single-threaded than split over two cores
+    /// (measured 46.7 vs 51.7 ms for 300 steps of [32x256]x[256x1024]).
     static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
     static var threads: Int { Int(openblas_get_num_threads()) }
+
 }

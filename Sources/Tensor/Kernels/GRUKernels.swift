@@ -13,6 +13,9 @@ enum GRUKernels {
     /// xproj [T, B, 3H] (with b_ih), whh [3H, H], bhh [3H]?, h0 [B, H] -> [T + 1, B, H] (outputs, h_n).
     static func forward(xproj: Tensor, whh: Tensor, bhh: Tensor?, h0: Tensor, reverse: Bool,
                         lengths: [Int]?) -> (Tensor, Saved) {
+        let blasThreads = BLAS.threads
+        BLAS.setThreads(1)
+        defer { BLAS.setThreads(blasThreads) }
         let (t, b, h3) = (xproj.shape[0], xproj.shape[1], xproj.shape[2])
         let h = h3 / 3
         let xp = xproj.dense(), w = whh.dense(), bias = bhh?.dense()
@@ -50,6 +53,8 @@ enum GRUKernels {
     /// Gradients (dxproj [T, B, 3H], dwhh [3H, H], dbhh [3H], dh0 [B, H]) from g [T + 1, B, H].
     static func backward(_ g: Tensor, saved: Saved, whh: Tensor, reverse: Bool,
                          lengths: [Int]?) -> (Tensor, Tensor, Tensor, Tensor) {
+        let blasThreads = BLAS.threads
+        BLAS.setThreads(1)
         let (t, b, h3) = (saved.gates.shape[0], saved.gates.shape[1], saved.gates.shape[2])
         let h = h3 / 3
         let gd = g.dense(), w = whh.dense()
@@ -86,6 +91,7 @@ enum GRUKernels {
                 for j in 0..<h { dst[j] += src[j] }
             }
         }
+        BLAS.setThreads(blasThreads)
         let dW = Tensor.zeros([h3, h])
         if t * b > 0 {
             BLAS.sgemm(m: h3, n: h, k: t * b, a: dHH.floatBase, aTrans: true, lda: h3, b: saved.hPrev.floatBase, bTrans: false,

@@ -32,6 +32,9 @@ enum LSTMKernels {
     /// h0/c0 [B, H]. Returns [T + 2, B, H]: outputs, then h_n and c_n.
     static func forward(xproj: Tensor, whh: Tensor, h0: Tensor, c0: Tensor, reverse: Bool,
                         lengths: [Int]?) -> (Tensor, Saved) {
+        let blasThreads = BLAS.threads
+        BLAS.setThreads(1)
+        defer { BLAS.setThreads(blasThreads) }
         let (t, b, h4) = (xproj.shape[0], xproj.shape[1], xproj.shape[2])
         let h = h4 / 4
         let xp = xproj.dense(), w = whh.dense()
@@ -79,6 +82,8 @@ enum LSTMKernels {
     /// Gradients (dxproj [T, B, 4H], dwhh [4H, H], dh0, dc0 [B, H]) from g [T + 2, B, H].
     static func backward(_ g: Tensor, saved: Saved, whh: Tensor, reverse: Bool,
                          lengths: [Int]?) -> (Tensor, Tensor, Tensor, Tensor) {
+        let blasThreads = BLAS.threads
+        BLAS.setThreads(1)
         let (t, b, h4) = (saved.gates.shape[0], saved.gates.shape[1], saved.gates.shape[2])
         let h = h4 / 4
         let gd = g.dense(), w = whh.dense()
@@ -119,6 +124,7 @@ enum LSTMKernels {
                 if valid { dst.update(from: src, count: h) }
             }
         }
+        BLAS.setThreads(blasThreads)
         // dW_hh = sum_t dG_t^T h_prev_t as one GEMM: [4H, T*B] x [T*B, H].
         let dW = Tensor.zeros([h4, h])
         if t * b > 0 {
