@@ -158,3 +158,20 @@ final class TensorCoreTests: XCTestCase {
         XCTAssertEqual(Set(r.toIntArray()), [2, 3, 4])
     }
 }
+
+final class SortingTests: XCTestCase {
+    func testCumsumSortTopk() throws {
+        let x = try Tensor([3, 1, 2, 5, 4, 6], shape: [2, 3])
+        XCTAssertEqual(try x.cumsum(dim: 1).toFloatArray(), [3, 4, 6, 5, 9, 15])
+        XCTAssertEqual(try x.cumsum(dim: 0).toFloatArray(), [3, 1, 2, 8, 5, 8])
+        let (v, i) = try x.sort(dim: 1)
+        XCTAssertEqual(v.toFloatArray(), [1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(i.toIntArray(), [1, 2, 0, 1, 0, 2])
+        let (tv, ti) = try x.topk(2, dim: 0)
+        XCTAssertEqual(tv.toFloatArray(), [5, 4, 6, 3, 1, 2])
+        XCTAssertEqual(ti.toIntArray(), [1, 1, 1, 0, 0, 0])
+        XCTAssertEqual(try Tensor(ints: [1, 2, 3]).cumsum(dim: 0).toIntArray(), [1, 3, 6])
+        try gradCheck("cumsum", [try seeded([3, 4], seed: 40)]) { try $0[0].cumsum(dim: 1) }
+        try gradCheck("topk", [try seeded([3, 4], seed: 41)]) { try $0[0].topk(2, dim: 1).values }
+    }
+}

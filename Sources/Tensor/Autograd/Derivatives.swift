@@ -44,6 +44,8 @@ enum Op {
     /// One GRU direction over all steps (output [T + 1, B, H]: outputs, h_n); inputs xproj,
     /// W_hh (, b_hh), h0; saved: W_hh and the activations of GRUKernels.Saved.
     case gruLayer(reverse: Bool, lengths: [Int]?, hasBias: Bool)
+    /// Running sum along `dim`.
+    case cumsum(dim: Int)
 
     var name: String {
         switch self {
@@ -59,6 +61,7 @@ enum Op {
         case .lstmLayer, .lstmBidirectional: return "LstmBackward0"
         case .layerNorm: return "NativeLayerNormBackward0"
         case .gruLayer: return "GruBackward0"
+        case .cumsum: return "CumsumBackward0"
         default:
             let s = String(describing: self)
             let base = s.prefix(while: { $0 != "(" })
@@ -176,6 +179,9 @@ func derivative(_ node: Node, _ g: Tensor) throws -> [Tensor?] {
         let saved = GRUKernels.Saved(gates: s[1], hhn: s[2], hPrev: s[3])
         let (dx, dw, db, dh) = GRUKernels.backward(g, saved: saved, whh: s[0], reverse: reverse, lengths: lengths)
         return hasBias ? [dx, dw, db, dh] : [dx, dw, dh]
+    case .cumsum(let dim):
+        // d/dx_j sum_{i >= j} g_i: a reversed running sum.
+        return [try g.flip([dim]).cumsum(dim: dim).flip([dim])]
     }
 }
 
