@@ -98,7 +98,10 @@ func derivative(_ node: Node, _ g: Tensor) throws -> [Tensor?] {
         let zero = Tensor.scalar(0)
         return [try Tensor.where(s[0], g, zero).sumTo(shapes[0]), try Tensor.where(s[0], zero, g).sumTo(shapes[1])]
     case .unary(let kind):
-        let (x, y, gd) = (s[0].dense(), s[1].dense(), g.dense())
+        // Saved: [x] and/or [y]; the kernel never reads the one that was not saved.
+        let gd = g.dense()
+        let x = kind.derivativeNeedsInput ? s[0].dense() : gd
+        let y = kind.derivativeNeedsOutput ? s[s.count - 1].dense() : gd
         let dx = Tensor(uninitializedShape: x.shape, dtype: .float32)
         UnaryKernels.backward(kind, x.floatBase, y.floatBase, gd.floatBase, dx.floatBase, x.numel)
         return [dx]

@@ -13,6 +13,22 @@ public enum UnaryKind: Equatable, Sendable {
     /// Clamp to scalar bounds; the gradient passes where `min <= x <= max`.
     case clamp(min: Float?, max: Float?)
 
+    /// Whether the derivative reads x (else only y = f(x)).
+    var derivativeNeedsInput: Bool {
+        switch self {
+        case .neg, .exp, .sqrt, .rsqrt, .tanh, .sigmoid, .expm1: return false
+        default: return true
+        }
+    }
+
+    /// Whether the derivative reads y = f(x).
+    var derivativeNeedsOutput: Bool {
+        switch self {
+        case .exp, .sqrt, .rsqrt, .tanh, .sigmoid, .expm1, .elu: return true
+        default: return false
+        }
+    }
+
     var name: String {
         switch self {
         case .gelu: return "Gelu"
@@ -32,7 +48,9 @@ extension Tensor {
         let src = x.dense()
         let out = Tensor(uninitializedShape: shape, dtype: .float32)
         UnaryKernels.forward(kind, src.floatBase, out.floatBase, out.numel)
-        return out.recorded(.unary(kind), inputs: [x], saved: [x, out.alias()])
+        // Save only what the derivative reads (as PyTorch does), so activations are not kept twice.
+        return out.recorded(.unary(kind), inputs: [x],
+                            saved: (kind.derivativeNeedsInput ? [x] : []) + (kind.derivativeNeedsOutput ? [out.alias()] : []))
     }
 
     public func neg() -> Tensor {
