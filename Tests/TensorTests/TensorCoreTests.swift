@@ -66,6 +66,22 @@ final class TensorCoreTests: XCTestCase {
         XCTAssertThrowsError(try x.addInPlace(1)) { XCTAssertTrue("\($0)".contains("leaf Variable that requires grad")) }
     }
 
+    func testInPlaceOnTrackedTensorsTakesOverHistory() throws {
+        let w = try Tensor([1, -2, 3]).requiresGrad(true)
+        let h = try w.mul(2)
+        try h.addInPlace(try w.mul(w))      // h = 2w + w^2, as `h += w * w`
+        try h.maskedFillInPlace(try Tensor(bools: [false, true, false]), 0)
+        try h.reluInPlace()
+        XCTAssertEqual(h.toFloatArray(), [3, 0, 15])
+        try h.sum().backward()
+        XCTAssertEqual(w.grad?.toFloatArray(), [4, 0, 8])  // d(2w + w^2)/dw = 2 + 2w where kept
+        // mul_ needs the overwritten value for the other operand's gradient: caught at backward.
+        let a = try Tensor([1, 2]).requiresGrad(true), b = try Tensor([3, 4]).requiresGrad(true)
+        let c = try a.mul(1)
+        try c.mulInPlace(b)
+        XCTAssertThrowsError(try c.sum().backward()) { XCTAssertTrue("\($0)".contains("modified by an inplace operation"), "\($0)") }
+    }
+
     func testNoGradAndDetach() throws {
         let x = try Tensor([1, 2]).requiresGrad(true)
         let y = try noGrad { try x.mul(x) }

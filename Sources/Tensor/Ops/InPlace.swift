@@ -1,8 +1,11 @@
 /// In-place ops (`add_`, `mul_`, `copy_`, `zero_`, `fill_`, `x[idx] = v`, ...). They bump the
 /// storage version, so a tensor saved for backward and modified afterwards is detected.
 ///
-/// Like PyTorch, an in-place op on a leaf that requires grad is refused while grad mode is on;
-/// in-place ops on tensors tracked by autograd are not supported (use the out-of-place form).
+/// Like PyTorch, an in-place op on a leaf that requires grad is refused while grad mode is on.
+/// On a tracked non-leaf (`x += y` on an activation, `masked_fill_`, `relu_`) the result is
+/// computed out of place and written back, and `x` takes over the new op's autograd history;
+/// an op whose derivative needs the overwritten value then fails at backward through the
+/// version counter. Views of `x` taken before see the new values but keep their old history.
 extension Tensor {
     @discardableResult
     public func addInPlace(_ other: Tensor, alpha: Double = 1) throws -> Tensor {
@@ -20,6 +23,9 @@ extension Tensor {
     public func mulInPlace(_ s: Double) throws -> Tensor { try mulInPlace(.scalar(s)) }
     @discardableResult
     public func addInPlace(_ s: Double) throws -> Tensor { try addInPlace(.scalar(s)) }
+    /// `relu_()` (`nn.ReLU(inplace=True)`).
+    @discardableResult
+    public func reluInPlace() throws -> Tensor { try assign(relu(), op: "relu_", inputs: []) }
     @discardableResult
     public func clampInPlace(min: Double? = nil, max: Double? = nil) throws -> Tensor {
         try assign(try clamp(min: min, max: max), op: "clamp_", inputs: [])
@@ -47,7 +53,9 @@ extension Tensor {
 
     /// `self[items] = value` with basic or advanced indices (`__setitem__`).
     public func indexPut(_ items: [TensorIndex], _ value: Tensor) throws {
-        try checkInPlace(op: "index_put_", inputs: [value])
+        if try checkInPlace(op: "index_put_", inputs: [value]) {
+            throw TensorError("index_put_", "assignment into a tensor that requires grad is not supported; use masked_fill or torch.where")
+        }
         let basic = items.allSatisfy { if case .tensor = $0 { return false }; return true }
         if basic {
             let target = try noGrad { try index(items) }
@@ -64,20 +72,26 @@ extension Tensor {
     // MARK: Implementation
 
     private func assign(_ result: Tensor, op: String, inputs: [Tensor]) throws -> Tensor {
-        try checkInPlace(op: op, inputs: inputs)
+        let tracked = try checkInPlace(op: op, inputs: inputs)
         try writeBroadcast(result, op: op)
         storage.bumpVersion()
+        if tracked && result.requiresGrad && dtype == .float32 {
+            // Take over the result's history (a fresh node when the result is a leaf or broadcast).
+            let history = result.shape == shape && result.gradFn != nil ? result : try result.expand(shape).clone()
+            gradFn = history.gradFn
+            requiresGrad = true
+        }
         return self
     }
 
-    private func checkInPlace(op: String, inputs: [Tensor]) throws {
-        guard GradMode.isEnabled else { return }
+    /// Refuses in-place ops on leaves that require grad; returns whether autograd tracks the op.
+    @discardableResult
+    private func checkInPlace(op: String, inputs: [Tensor]) throws -> Bool {
+        guard GradMode.isEnabled else { return false }
         if requiresGrad && isLeaf {
             throw TensorError(op, "a leaf Variable that requires grad is being used in an in-place operation.")
         }
-        if requiresGrad || inputs.contains(where: { $0.requiresGrad }) {
-            throw TensorError(op, "in-place operations on tensors that require grad are not supported; use the out-of-place form")
-        }
+        return requiresGrad || inputs.contains(where: { $0.requiresGrad })
     }
 
     /// Writes `src` broadcast to self's shape through self's strides.

@@ -16,7 +16,7 @@ public enum UnaryKind: Equatable, Sendable {
     /// Whether the derivative reads x (else only y = f(x)).
     var derivativeNeedsInput: Bool {
         switch self {
-        case .neg, .exp, .sqrt, .rsqrt, .tanh, .sigmoid, .expm1: return false
+        case .neg, .exp, .sqrt, .rsqrt, .tanh, .sigmoid, .expm1, .relu: return false
         default: return true
         }
     }
@@ -24,7 +24,7 @@ public enum UnaryKind: Equatable, Sendable {
     /// Whether the derivative reads y = f(x).
     var derivativeNeedsOutput: Bool {
         switch self {
-        case .exp, .sqrt, .rsqrt, .tanh, .sigmoid, .expm1, .elu: return true
+        case .exp, .sqrt, .rsqrt, .tanh, .sigmoid, .expm1, .elu, .relu: return true
         default: return false
         }
     }
@@ -183,7 +183,7 @@ enum UnaryKernels {
         case .abs: for i in 0..<n { dx[i] = x[i] > 0 ? g[i] : (x[i] < 0 ? -g[i] : 0) }
         case .tanh: for i in 0..<n { dx[i] = g[i] * (1 - y[i] * y[i]) }
         case .sigmoid: for i in 0..<n { dx[i] = g[i] * y[i] * (1 - y[i]) }
-        case .relu: for i in 0..<n { dx[i] = x[i] > 0 ? g[i] : 0 }
+        case .relu: for i in 0..<n { dx[i] = y[i] > 0 ? g[i] : 0 }  // y > 0 exactly where x > 0
         case .sin: for i in 0..<n { dx[i] = g[i] * cosf(x[i]) }
         case .cos: for i in 0..<n { dx[i] = -g[i] * sinf(x[i]) }
         case .log1p: for i in 0..<n { dx[i] = g[i] / (1 + x[i]) }
