@@ -102,6 +102,13 @@ func benchLayers() throws {
         lstm.zeroGrad()
     }
     report("BLSTM 2x256 [300,32,256] fwd+bwd", tLSTM, peer: 1.10)
+    let lengths = (0..<32).map { 150 + ($0 * 150) / 31 }
+    let tPacked = try median(3) {
+        let r = try lstm.forward(x, h0: nil, lengths: lengths)
+        try r.output.sum().backward()
+        lstm.zeroGrad()
+    }
+    report("BLSTM packed, T in [150, 300]", tPacked, peer: 4.5)
     let layer = try TransformerEncoderLayer(dModel: 256, nhead: 4, dimFeedforward: 1024, batchFirst: true).eval()
     let xt = try Tensor.randn([16, 150, 256]).requiresGrad(true)
     let tTrans = try median(5) {
@@ -169,27 +176,18 @@ if CommandLine.arguments.contains("--lstm-only") {
     let x = try Tensor.randn([300, 32, 256]).requiresGrad(true)
     let tf = try median(3) { _ = try noGrad { try lstm.forward(x, h0: nil) } }
     print("BLSTM forward only (no grad)", tf * 1e3, "ms")
-    // A/B: the same work as two unidirectional layers run one after the other.
-    let uni = try RNN(.lstm, inputSize: 256, hiddenSize: 256, numLayers: 1)
+    // A/B on the same module: concurrent directions vs one after the other, alternating.
     for round in 0..<3 {
-        let tPair = try median(3) {
-            let r = try lstm.forward(x, h0: nil)
-            try r.output.sum().backward()
-            lstm.zeroGrad()
-        }
-        let tSeq = try median(3) {
-            for _ in 0..<4 {
-                let r = try uni.forward(x, h0: nil)
+        var times: [Bool: Double] = [:]
+        for concurrent in [true, false] {
+            lstm.concurrentDirections = concurrent
+            times[concurrent] = try median(3) {
+                let r = try lstm.forward(x, h0: nil)
                 try r.output.sum().backward()
-                uni.zeroGrad()
+                lstm.zeroGrad()
             }
         }
-        print("round \(round): bidirectional pair \(tPair * 1e3) ms, 4 sequential directions \(tSeq * 1e3) ms")
-    }
-    for _ in 0..<3 {
-        let r = try lstm.forward(x, h0: nil)
-        try r.output.sum().backward()
-        lstm.zeroGrad()
+        print("round \(round): concurrent directions \(times[true]! * 1e3) ms, sequential \(times[false]! * 1e3) ms")
     }
     exit(0)
 }

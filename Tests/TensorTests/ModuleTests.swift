@@ -151,3 +151,21 @@ final class TrainingSmokeTests: XCTestCase {
         XCTAssertLessThan(losses.last!, losses.first! * 0.5, "losses \(losses.first!) -> \(losses.last!)")
     }
 }
+
+final class RNNModesTests: XCTestCase {
+    /// The concurrent bidirectional path computes exactly what the sequential one does.
+    func testConcurrentDirectionsMatchSequential() throws {
+        Tensor.manualSeed(12)
+        let lstm = try RNN(.lstm, inputSize: 5, hiddenSize: 6, numLayers: 2, bidirectional: true)
+        let x = Tensor.randn([7, 3, 5])
+        var results: [[Float]] = []
+        for concurrent in [true, false] {
+            lstm.concurrentDirections = concurrent
+            lstm.zeroGrad()
+            let r = try lstm.forward(x, h0: nil, lengths: [7, 5, 2])
+            try r.output.sum().add(try r.c!.sum()).backward()
+            results.append(r.output.toFloatArray() + lstm.parameters().flatMap { $0.grad?.toFloatArray() ?? [] })
+        }
+        XCTAssertEqual(results[0], results[1])
+    }
+}

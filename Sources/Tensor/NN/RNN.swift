@@ -8,6 +8,9 @@ public final class RNN: Module {
     public let mode: Mode
     public let inputSize: Int, hiddenSize: Int, numLayers: Int, bidirectional: Bool, batchFirst: Bool, dropout: Double
     public let bias: Bool
+    /// Run the two directions of a bidirectional LSTM layer concurrently on both cores (each
+    /// with single-threaded BLAS); when false they run one after the other.
+    public var concurrentDirections = true
 
     public init(_ mode: Mode, inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bias: Bool = true, batchFirst: Bool = false,
                 dropout: Double = 0, bidirectional: Bool = false) throws {
@@ -71,7 +74,7 @@ public final class RNN: Module {
         var hOut: [Tensor] = [], cOut: [Tensor] = []
         for l in 0..<numLayers {
             var outs: [Tensor] = []
-            if mode == .lstm && dirs == 2, let c0 = c0 {
+            if mode == .lstm && dirs == 2 && concurrentDirections, let c0 = c0 {
                 let r = try runBidirectionalLSTM(x, layer: l, h0: h0, c0: c0, lengths: lengths)
                 outs = r.outputs
                 hOut += r.h
