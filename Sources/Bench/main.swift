@@ -160,6 +160,29 @@ if CommandLine.arguments.contains("--gemm-threads") {
     exit(0)
 }
 
+if CommandLine.arguments.contains("--w2-step") {
+    // A W2-shaped training step: 2x Conv1d(k3, s2) -> 6 pre-LN Transformer layers -> Linear -> CTC.
+    Tensor.manualSeed(3)
+    let conv1 = try Conv(80, 256, kernelSize: [3], stride: [2], padding: [1])
+    let conv2 = try Conv(256, 256, kernelSize: [3], stride: [2], padding: [1])
+    let layers = try (0..<6).map { _ in
+        try TransformerEncoderLayer(dModel: 256, nhead: 4, dimFeedforward: 1024, dropout: 0.1, batchFirst: true, normFirst: true)
+    }
+    let out = try Linear(256, 50)
+    let x = Tensor.randn([16, 80, 800])
+    let targets = try Tensor.randint(1, 50, [16, 100])
+    let t = try median(3) {
+        var h = try conv2(try conv1(x).relu()).relu().transpose(1, 2)  // [B, T/4, 256]
+        for l in layers { h = try l.forward(h) }
+        let logits = try out(h).transpose(0, 1).logSoftmax(dim: 2)   // [T/4, B, 50]
+        let loss = try Functional.ctcLoss(logits, targets, inputLengths: [Int](repeating: 200, count: 16),
+                                          targetLengths: [Int](repeating: 100, count: 16))
+        try loss.backward()
+    }
+    print("W2-shaped step [16, 80, 800]: \(t * 1e3) ms")
+    exit(0)
+}
+
 if CommandLine.arguments.contains("--transformer-only") {
     let layer = try TransformerEncoderLayer(dModel: 256, nhead: 4, dimFeedforward: 1024, batchFirst: true).eval()
     let xt = try Tensor.randn([16, 150, 256]).requiresGrad(true)
