@@ -29,3 +29,17 @@ final class DescriptionTests: XCTestCase {
         XCTAssertEqual(m.toIntArray(), [1, 0, 0, 1, 1, 1])
     }
 }
+
+final class CreationTests: XCTestCase {
+    func testBuildAndUnsafeAccess() throws {
+        let t = try Tensor.build(shape: [2, 2], dtype: .int32) { raw in
+            let p = raw.bindMemory(to: Int32.self)
+            for i in 0..<4 { p[i] = Int32(i * 10) }
+        }
+        XCTAssertEqual(t.toIntArray(), [0, 10, 20, 30])
+        let f = try Tensor([1, 2, 3, 4], shape: [2, 2]).t()
+        XCTAssertEqual(try f.withUnsafeFloats { Array($0) }, [1, 3, 2, 4])
+        XCTAssertThrowsError(try Tensor.build(shape: [-1]) { _ in })
+        XCTAssertEqual(try Tensor(ints: [5, -6], dtype: .int32).toIntArray(), [5, -6])
+    }
+}

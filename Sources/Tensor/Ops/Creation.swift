@@ -20,8 +20,10 @@ extension Tensor {
             throw TensorError("tensor", "shape \(fmt(shape)) is invalid for input of size \(data.count)")
         }
         self.init(uninitializedShape: shape, dtype: dtype)
-        for (i, v) in data.enumerated() {
-            if dtype == .int64 { int64Base[i] = v } else { storeDouble(Double(v), at: i) }
+        switch dtype {
+        case .int64: data.withUnsafeBufferPointer { if let b = $0.baseAddress { int64Base.update(from: b, count: data.count) } }
+        case .int32: for (i, v) in data.enumerated() { int32Base[i] = Int32(truncatingIfNeeded: v) }
+        default: for (i, v) in data.enumerated() { storeDouble(Double(v), at: i) }
         }
     }
 
@@ -33,6 +35,23 @@ extension Tensor {
         }
         self.init(uninitializedShape: shape, dtype: .bool)
         for (i, v) in data.enumerated() { boolBase[i] = v ? 1 : 0 }
+    }
+
+    /// A new contiguous tensor whose bytes `fill` writes (row-major, `dtype.itemSize` per element;
+    /// bool as 0/1 bytes): lets data loaders collate batches without an intermediate array.
+    public static func build(shape: [Int], dtype: DType = .float32,
+                             _ fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws -> Tensor {
+        try checkShape(shape, op: "tensor")
+        let t = Tensor(uninitializedShape: shape, dtype: dtype)
+        try fill(UnsafeMutableRawBufferPointer(start: t.storage.bytes, count: t.numel * dtype.itemSize))
+        return t
+    }
+
+    /// Reads the elements of a float32 tensor as one contiguous buffer (copied first if strided).
+    public func withUnsafeFloats<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) throws -> R {
+        guard dtype == .float32 else { throw TensorError("withUnsafeFloats", "expected a float32 tensor, got \(dtype)") }
+        let c = dense()
+        return try body(UnsafeBufferPointer(start: c.floatBase, count: numel))
     }
 
     /// A 0-d float32 tensor (a Python float in an op).
