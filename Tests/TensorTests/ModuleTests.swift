@@ -169,3 +169,18 @@ final class RNNModesTests: XCTestCase {
         XCTAssertEqual(results[0], results[1])
     }
 }
+
+final class PackedSequenceTests: XCTestCase {
+    func testPackChecksAndPadding() throws {
+        let x = Tensor.ones([4, 2, 3])
+        XCTAssertThrowsError(try Functional.packPaddedSequence(x, lengths: [2, 4])) {
+            XCTAssertTrue("\($0)".contains("sorted in decreasing order"), "\($0)")
+        }
+        XCTAssertThrowsError(try Functional.packPaddedSequence(x, lengths: [5, 1], enforceSorted: false))
+        let p = try Functional.packPaddedSequence(x, lengths: [2, 4], enforceSorted: false)
+        let (padded, lengths) = try Functional.padPackedSequence(p, batchFirst: true, paddingValue: -1, totalLength: 5)
+        XCTAssertEqual(padded.shape, [2, 5, 3])
+        XCTAssertEqual(lengths.toIntArray(), [2, 4])
+        XCTAssertEqual(try padded.select(dim: 0, index: 0).sum(dims: [1]).toFloatArray(), [3, 3, -3, -3, -3])
+    }
+}
