@@ -1,5 +1,8 @@
-// mrsh-bench: throughput of the tensor core against its peers on this machine (issue 2, section 3).
+// mrsh-bench: throughput of the tensor core against its peers on this machine (issues 2 and 3).
 // Prints figures only; nothing here is asserted. Run through scripts/bench (release build).
+// Default: sgemm vs cblas, elementwise vs memcpy, autograd overhead, layer workloads vs PyTorch.
+// Profiling modes: --lstm-only (A/B of concurrent LSTM directions), --transformer-only,
+// --w2-step (a W2-shaped training step), --gemm-threads (per-step GEMM with 1 vs 2 BLAS threads).
 import CBLAS
 import Foundation
 import Tensor
