@@ -55,6 +55,15 @@ final class TensorCoreTests: XCTestCase {
         XCTAssertEqual(try Tensor(ints: [-3, 3]).remainder(Tensor.scalar(2)).toIntArray(), [1, 1])
     }
 
+    func testCloseness() throws {
+        let a = try Tensor([1, 2, .nan]), b = try Tensor([1, 2.00001, .nan])
+        XCTAssertEqual(try a.isclose(b).toIntArray(), [1, 1, 0])
+        XCTAssertTrue(try a.allclose(b, equalNaN: true))
+        XCTAssertFalse(try a.allclose(b))
+        XCTAssertTrue(try Tensor([1, 2]).equal(try Tensor([1, 2])))
+        XCTAssertFalse(try Tensor([1, 2]).equal(try Tensor([1, 2], shape: [2, 1])))
+    }
+
     func testVersionCounterDetectsInPlaceChangeOfSavedTensor() throws {
         let x = try Tensor([1, 2, 3]).requiresGrad(true)
         let y = x.exp()

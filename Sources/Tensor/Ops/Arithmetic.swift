@@ -193,3 +193,25 @@ extension Tensor {
     public static func / (a: Double, b: Tensor) throws -> Tensor { try Tensor.scalar(a).div(b) }
     public static prefix func - (a: Tensor) -> Tensor { a.neg() }
 }
+
+extension Tensor {
+    /// Elementwise |a - b| <= atol + rtol |b| (`torch.isclose`; NaN equal only with `equalNaN`).
+    public func isclose(_ other: Tensor, rtol: Double = 1e-5, atol: Double = 1e-8, equalNaN: Bool = false) throws -> Tensor {
+        let shape = try broadcastShapes(self.shape, other.shape, op: "isclose")
+        return BinaryKernels.generic(self, other, shape, .bool) { a, b in
+            if a.isNaN || b.isNaN { return equalNaN && a.isNaN && b.isNaN ? 1 : 0 }
+            if a == b { return 1 }
+            return Swift.abs(a - b) <= atol + rtol * Swift.abs(b) ? 1 : 0
+        }
+    }
+
+    /// Whether all elements are close (`torch.allclose`).
+    public func allclose(_ other: Tensor, rtol: Double = 1e-5, atol: Double = 1e-8, equalNaN: Bool = false) throws -> Bool {
+        try isclose(other, rtol: rtol, atol: atol, equalNaN: equalNaN).toIntArray().allSatisfy { $0 != 0 }
+    }
+
+    /// Same shape and the same values (`torch.equal`).
+    public func equal(_ other: Tensor) -> Bool {
+        shape == other.shape && zip(toDoubleArray(), other.toDoubleArray()).allSatisfy { $0 == $1 }
+    }
+}
