@@ -43,9 +43,13 @@ open class Module: CustomStringConvertible {
         parameterSlots[i].tensor = tensor
     }
 
+    /// The parameter registered as `name` on this module (not its children).
     public func parameter(_ name: String) -> Tensor? { parameterSlots.first { $0.name == name }?.tensor ?? nil }
+    /// The buffer registered as `name`.
     public func buffer(_ name: String) -> Tensor? { bufferSlots.first { $0.name == name }?.tensor ?? nil }
+    /// The child module registered as `name`.
     public func child(_ name: String) -> Module? { childSlots.first { $0.name == name }?.module ?? nil }
+    /// Whether `name` is registered as a parameter, buffer or child.
     public func hasAttribute(_ name: String) -> Bool {
         parameterSlots.contains { $0.name == name } || bufferSlots.contains { $0.name == name } || childSlots.contains { $0.name == name }
     }
@@ -64,7 +68,9 @@ open class Module: CustomStringConvertible {
 
     // MARK: Traversal
 
+    /// Direct children with their names, in registration order.
     public func namedChildren() -> [(String, Module)] { childSlots.compactMap { s in s.module.map { (s.name, $0) } } }
+    /// Direct children in registration order.
     public func children() -> [Module] { namedChildren().map { $0.1 } }
 
     /// This module and all descendants with dotted names ("" for self), each module once.
@@ -94,8 +100,10 @@ open class Module: CustomStringConvertible {
         return out
     }
 
+    /// All parameters in `namedParameters` order.
     public func parameters(recurse: Bool = true) -> [Tensor] { namedParameters(recurse: recurse).map { $0.1 } }
 
+    /// Buffers with dotted names (`bn.running_mean`).
     public func namedBuffers(prefix: String = "", recurse: Bool = true) -> [(String, Tensor)] {
         let modules = recurse ? namedModules(prefix: prefix) : [(prefix, self)]
         return modules.flatMap { p, m in
@@ -167,6 +175,7 @@ open class Module: CustomStringConvertible {
         throw TensorError(typeName, "Module [\(typeName)] is missing the required \"forward\" function")
     }
 
+    /// `module(x)`: runs `forward`.
     public func callAsFunction(_ input: Tensor) throws -> Tensor { try forward(input) }
 
     /// The class name shown when printing (PyTorch's `__class__.__name__`).

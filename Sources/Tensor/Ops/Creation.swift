@@ -69,12 +69,15 @@ extension Tensor {
         return t
     }
 
+    /// A tensor of zeros (`torch.zeros`).
     public static func zeros(_ shape: [Int], dtype: DType = .float32) -> Tensor {
         Tensor(uninitializedShape: shape, dtype: dtype, zeroed: true)
     }
 
+    /// A tensor of ones (`torch.ones`).
     public static func ones(_ shape: [Int], dtype: DType = .float32) -> Tensor { full(shape, 1, dtype: dtype) }
 
+    /// An uninitialized tensor (`torch.empty`).
     public static func empty(_ shape: [Int], dtype: DType = .float32) -> Tensor {
         Tensor(uninitializedShape: shape, dtype: dtype)
     }
@@ -86,8 +89,11 @@ extension Tensor {
         return t
     }
 
+    /// Zeros with the shape and dtype of `t` (`torch.zeros_like`).
     public static func zerosLike(_ t: Tensor) -> Tensor { zeros(t.shape, dtype: t.dtype) }
+    /// Ones with the shape and dtype of `t` (`torch.ones_like`).
     public static func onesLike(_ t: Tensor) -> Tensor { ones(t.shape, dtype: t.dtype) }
+    /// `v` everywhere, with the shape and dtype of `t` (`torch.full_like`).
     public static func fullLike(_ t: Tensor, _ v: Double) -> Tensor { full(t.shape, v, dtype: t.dtype) }
 
     /// `torch.arange(start, end, step)`; int64 unless a float dtype is asked for.

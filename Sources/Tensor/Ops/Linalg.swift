@@ -49,6 +49,7 @@ extension Tensor {
         return try matmul(other)
     }
 
+    /// Einstein summation over one or more operands (`torch.einsum`; no `...`, no repeated labels in one operand).
     public static func einsum(_ equation: String, _ operands: [Tensor]) throws -> Tensor {
         try Einsum.evaluate(equation, operands)
     }
