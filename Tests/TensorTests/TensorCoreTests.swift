@@ -29,6 +29,28 @@ final class TensorCoreTests: XCTestCase {
         XCTAssertThrowsError(try x.reshape([5, -1])) { XCTAssertEqual("\($0)", "reshape: shape '[5, -1]' is invalid for input of size 24") }
     }
 
+    /// Property check: whenever `view` succeeds on a strided view, it reads the same elements as
+    /// reshaping a contiguous copy (the stride computation never aliases the wrong data).
+    func testViewOfStridedTensorsMatchesCopy() throws {
+        Tensor.manualSeed(17)
+        let base = try Tensor((0..<360).map(Float.init), shape: [3, 4, 5, 6])
+        let targets: [[Int]] = [[-1], [12, 30], [3, 20, 6], [6, 2, 30], [3, 4, 30], [2, 3, 2, 5, 6], [60, 6], [3, 120]]
+        var viewed = 0
+        for perm in [[0, 1, 2, 3], [1, 0, 2, 3], [0, 1, 3, 2], [2, 3, 0, 1], [3, 2, 1, 0]] {
+            for step in [1, 2] {
+                let v = try base.permute(perm).slice(dim: 0, start: 0, end: nil, step: step)
+                let n = v.numel
+                for t in targets where t.reduce(1, *) == n || t == [-1] || (t.contains(-1) && n % t.filter { $0 > 0 }.reduce(1, *) == 0) {
+                    guard let view = try? v.view(t) else { continue }
+                    viewed += 1
+                    XCTAssertEqual(view.toFloatArray(), try v.contiguous().view(t).toFloatArray(), "perm \(perm) step \(step) -> \(t)")
+                    XCTAssertTrue(view.storage === base.storage)
+                }
+            }
+        }
+        XCTAssertGreaterThan(viewed, 5)
+    }
+
     func testBroadcastingAndErrorsNameOpAndShapes() throws {
         let a = Tensor.ones([3, 1]), b = Tensor.ones([1, 4])
         XCTAssertEqual(try a.add(b).shape, [3, 4])
