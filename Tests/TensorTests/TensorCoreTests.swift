@@ -77,6 +77,16 @@ final class TensorCoreTests: XCTestCase {
         XCTAssertEqual(try Tensor(ints: [-3, 3]).remainder(Tensor.scalar(2)).toIntArray(), [1, 1])
     }
 
+    func testRoundingAndLinspace() throws {
+        let x = try Tensor([-1.5, -0.5, 0, 0.5, 2.7]).requiresGrad(true)
+        XCTAssertEqual(x.sign().toFloatArray(), [-1, -1, 0, 1, 1])
+        XCTAssertEqual(x.floor().toFloatArray(), [-2, -1, 0, 0, 2])
+        XCTAssertEqual(x.ceil().toFloatArray(), [-1, -0, 0, 1, 3])
+        XCTAssertEqual(x.round().toFloatArray(), [-2, -0, 0, 0, 3])
+        XCTAssertFalse(x.round().requiresGrad)
+        XCTAssertEqual(try Tensor.linspace(0, 1, steps: 5).toFloatArray(), [0, 0.25, 0.5, 0.75, 1])
+    }
+
     func testCloseness() throws {
         let a = try Tensor([1, 2, .nan]), b = try Tensor([1, 2.00001, .nan])
         XCTAssertEqual(try a.isclose(b).toIntArray(), [1, 1, 0])
