@@ -26,6 +26,17 @@ final class ModuleTests: XCTestCase {
         XCTAssertTrue(m.parameters().allSatisfy { $0.requiresGrad && $0.isLeaf })
     }
 
+    func testReassignmentKeepsPosition() throws {
+        let m = TinyModel()
+        try m.registerBuffer("scale", Tensor.scalar(3.0))
+        try m.registerModule("encoder", try Linear(4, 3))
+        XCTAssertEqual(m.stateDict().map { $0.0 }, ["scale", "encoder.weight", "encoder.bias", "norm.weight", "norm.bias"])
+        try m.registerParameter("scale", Tensor.scalar(1.0))  // buffer -> parameter moves it
+        XCTAssertEqual(m.stateDict().map { $0.0 }.first, "scale")
+        XCTAssertEqual(m.namedParameters().map { $0.0 }, ["scale", "encoder.weight", "encoder.bias", "norm.weight", "norm.bias"])
+        XCTAssertThrowsError(try m.registerParameter("a.b", nil))
+    }
+
     func testReprMatchesPyTorch() throws {
         XCTAssertEqual(try Linear(40, 256).description, "Linear(in_features=40, out_features=256, bias=True)")
         XCTAssertEqual(try LayerNorm([6], eps: 1e-5).description, "LayerNorm((6,), eps=1e-05, elementwise_affine=True)")
