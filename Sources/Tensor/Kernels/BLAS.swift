@@ -21,11 +21,12 @@ enum BLAS {
                     Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    /// y = A x for a row-major (or transposed) A, through sgemv.
-    static func sgemv(m: Int, n: Int, a: UnsafePointer<Float>, aTrans: Bool, lda: Int,
+    /// y = op(A) x for A stored row-major [rows, cols] with leading dimension lda; op(A) is A
+    /// or A^T (`transpose`). For one-row products sgemv is several times faster than sgemm.
+    static func sgemv(rows: Int, cols: Int, a: UnsafePointer<Float>, lda: Int, transpose: Bool,
                       x: UnsafePointer<Float>, incx: Int, y: UnsafeMutablePointer<Float>) {
-        cblas_sgemv(CblasRowMajor, aTrans ? CblasTrans : CblasNoTrans, Int32(aTrans ? n : m), Int32(aTrans ? m : n),
-                    1, a, Int32(lda), x, Int32(incx), 0, y, 1)
+        cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(rows), Int32(cols), 1, a, Int32(lda),
+                    x, Int32(incx), 0, y, 1)
     }
 
     /// Number of threads OpenBLAS uses. The recurrent kernels pin it to 1 during their time

@@ -80,6 +80,16 @@ enum Linalg {
               let lb = BLAS.layout(rows: k, cols: n, B.strides[B.ndim - 2], B.strides[B.ndim - 1]) else {
             throw TensorError("matmul", "internal error: operand layout not usable by sgemm")
         }
+        if m == 1 && batch.reduce(1, *) == 1 {
+            // One row: y[N] = B^T a (B stored [K, N]) or W a (B = W^T, W stored [N, K]).
+            let incx = la.trans ? la.ld : 1
+            if lb.trans {
+                BLAS.sgemv(rows: n, cols: k, a: B.floatBase, lda: lb.ld, transpose: false, x: A.floatBase, incx: incx, y: out.floatBase)
+            } else {
+                BLAS.sgemv(rows: k, cols: n, a: B.floatBase, lda: lb.ld, transpose: true, x: A.floatBase, incx: incx, y: out.floatBase)
+            }
+            return out
+        }
         let sa = batchStrides(A, batch), sb = batchStrides(B, batch)
         let count = batch.reduce(1, *)
         for i in 0..<count {
