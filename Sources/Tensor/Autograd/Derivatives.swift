@@ -4,6 +4,13 @@ import Foundation
 ///
 /// Composite ops (mean, var, logsumexp, repeat, stack, einsum, ...) are built from these
 /// primitives and need no rule of their own. Broadcasting is undone by `sumTo(inputShape)`.
+///
+/// Adding an op: write it as a composite of existing ops if that is fast enough (autograd then
+/// comes for free); otherwise compute the output with a kernel, call
+/// `out.recorded(.newCase, inputs: [...], saved: [...])`, add the case here with its rule (the
+/// rule runs under no-grad and returns one gradient per input, nil for none), add a
+/// finite-difference check to GradCheckTests and the PyTorch name to the golden runner's table.
+/// Saved tensors are checked against in-place modification through the storage version.
 enum Op {
     case identity
     case add(alpha: Float)
