@@ -1,5 +1,8 @@
-// mrsh-bench: throughput of the tensor core against its peers on this machine (issue 2, section 3).
+// mrsh-bench: throughput of the tensor core against its peers on this machine (issues 2 and 3).
 // Prints figures only; nothing here is asserted. Run through scripts/bench (release build).
+// Default: sgemm vs cblas, elementwise vs memcpy, autograd overhead, layer workloads vs PyTorch.
+// Profiling modes: --lstm-only (A/B of concurrent LSTM directions), --transformer-only,
+// --w2-step (a W2-shaped training step), --gemm-threads (per-step GEMM with 1 vs 2 BLAS threads).
 import CBLAS
 import Foundation
 import Tensor
@@ -102,6 +105,13 @@ func benchLayers() throws {
         lstm.zeroGrad()
     }
     report("BLSTM 2x256 [300,32,256] fwd+bwd", tLSTM, peer: 1.10)
+    let lengths = (0..<32).map { 150 + ($0 * 150) / 31 }
+    let tPacked = try median(3) {
+        let r = try lstm.forward(x, h0: nil, lengths: lengths)
+        try r.output.sum().backward()
+        lstm.zeroGrad()
+    }
+    report("BLSTM packed, T in [150, 300]", tPacked, peer: 4.5)
     let layer = try TransformerEncoderLayer(dModel: 256, nhead: 4, dimFeedforward: 1024, batchFirst: true).eval()
     let xt = try Tensor.randn([16, 150, 256]).requiresGrad(true)
     let tTrans = try median(5) {
@@ -125,6 +135,57 @@ func report(_ name: String, _ t: Double, peer: Double) {
         + "speed ratio \(String(format: "%.2f", peer / t))")
 }
 
+if CommandLine.arguments.contains("--gemm-threads") {
+    let a = Tensor.randn([32, 256]), w = Tensor.randn([1024, 256])
+    let c = Tensor.zeros([32, 1024])
+    let pa = a.toFloatArray(), pw = w.toFloatArray()
+    var out = [Float](repeating: 0, count: 32 * 1024)
+    for threads in [2, 1] {
+        openblas_set_num_threads(Int32(threads))
+        let t = best(5) {
+            for _ in 0..<300 {
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, 32, 1024, 256, 1, pa, 256, pw, 256, 1, &out, 1024)
+            }
+        }
+        print("300 steps [32x256]x[256x1024]^T with \(threads) BLAS threads: \(t * 1e3) ms")
+    }
+    openblas_set_num_threads(1)
+    let t2 = best(5) {
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            var o2 = [Float](repeating: 0, count: 32 * 1024)
+            for _ in 0..<300 {
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, 32, 1024, 256, 1, pa, 256, pw, 256, 1, &o2, 1024)
+            }
+        }
+    }
+    print("2 x 300 steps concurrently, 1 BLAS thread each: \(t2 * 1e3) ms")
+    _ = c
+    exit(0)
+}
+
+if CommandLine.arguments.contains("--w2-step") {
+    // A W2-shaped training step: 2x Conv1d(k3, s2) -> 6 pre-LN Transformer layers -> Linear -> CTC.
+    Tensor.manualSeed(3)
+    let conv1 = try Conv(80, 256, kernelSize: [3], stride: [2], padding: [1])
+    let conv2 = try Conv(256, 256, kernelSize: [3], stride: [2], padding: [1])
+    let layers = try (0..<6).map { _ in
+        try TransformerEncoderLayer(dModel: 256, nhead: 4, dimFeedforward: 1024, dropout: 0.1, batchFirst: true, normFirst: true)
+    }
+    let out = try Linear(256, 50)
+    let x = Tensor.randn([16, 80, 800])
+    let targets = try Tensor.randint(1, 50, [16, 100])
+    let t = try median(3) {
+        var h = try conv2(try conv1(x).relu()).relu().transpose(1, 2)  // [B, T/4, 256]
+        for l in layers { h = try l.forward(h) }
+        let logits = try out(h).transpose(0, 1).logSoftmax(dim: 2)   // [T/4, B, 50]
+        let loss = try Functional.ctcLoss(logits, targets, inputLengths: [Int](repeating: 200, count: 16),
+                                          targetLengths: [Int](repeating: 100, count: 16))
+        try loss.backward()
+    }
+    print("W2-shaped step [16, 80, 800]: \(t * 1e3) ms")
+    exit(0)
+}
+
 if CommandLine.arguments.contains("--transformer-only") {
     let layer = try TransformerEncoderLayer(dModel: 256, nhead: 4, dimFeedforward: 1024, batchFirst: true).eval()
     let xt = try Tensor.randn([16, 150, 256]).requiresGrad(true)
@@ -141,10 +202,18 @@ if CommandLine.arguments.contains("--lstm-only") {
     let x = try Tensor.randn([300, 32, 256]).requiresGrad(true)
     let tf = try median(3) { _ = try noGrad { try lstm.forward(x, h0: nil) } }
     print("BLSTM forward only (no grad)", tf * 1e3, "ms")
-    for _ in 0..<3 {
-        let r = try lstm.forward(x, h0: nil)
-        try r.output.sum().backward()
-        lstm.zeroGrad()
+    // A/B on the same module: concurrent directions vs one after the other, alternating.
+    for round in 0..<3 {
+        var times: [Bool: Double] = [:]
+        for concurrent in [true, false] {
+            lstm.concurrentDirections = concurrent
+            times[concurrent] = try median(3) {
+                let r = try lstm.forward(x, h0: nil)
+                try r.output.sum().backward()
+                lstm.zeroGrad()
+            }
+        }
+        print("round \(round): concurrent directions \(times[true]! * 1e3) ms, sequential \(times[false]! * 1e3) ms")
     }
     exit(0)
 }

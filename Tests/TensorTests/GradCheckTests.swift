@@ -126,6 +126,12 @@ final class GradCheckTests: XCTestCase {
             let r = try lstm.forward(v[0], h0: v[1], c0: v[2], lengths: [5, 3])
             return try Tensor.cat([try r.output.reshape([-1]), try r.h.reshape([-1]), try r.c!.reshape([-1])])
         }
+        let gru = try RNN(.gru, inputSize: 3, hiddenSize: 4)
+        let gwhh = try XCTUnwrap(gru.parameter("weight_hh_l0")), gbhh = try XCTUnwrap(gru.parameter("bias_hh_l0"))
+        try gradCheck("gru fused", [try seeded([5, 2, 3], seed: 38), try seeded([1, 2, 4], seed: 39), gwhh, gbhh]) { v in
+            let r = try gru.forward(v[0], h0: v[1], lengths: [4, 5])
+            return try Tensor.cat([try r.output.reshape([-1]), try r.h.reshape([-1])])
+        }
         let logits = try seeded([6, 2, 4], seed: 37)
         let targets = try Tensor(ints: [1, 2, 2, 3, 0, 0], shape: [2, 3])
         try gradCheck("ctc", [logits], eps: 1e-2, tol: 3e-2) {

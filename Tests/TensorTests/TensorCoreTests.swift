@@ -29,6 +29,28 @@ final class TensorCoreTests: XCTestCase {
         XCTAssertThrowsError(try x.reshape([5, -1])) { XCTAssertEqual("\($0)", "reshape: shape '[5, -1]' is invalid for input of size 24") }
     }
 
+    /// Property check: whenever `view` succeeds on a strided view, it reads the same elements as
+    /// reshaping a contiguous copy (the stride computation never aliases the wrong data).
+    func testViewOfStridedTensorsMatchesCopy() throws {
+        Tensor.manualSeed(17)
+        let base = try Tensor((0..<360).map(Float.init), shape: [3, 4, 5, 6])
+        let targets: [[Int]] = [[-1], [12, 30], [3, 20, 6], [6, 2, 30], [3, 4, 30], [2, 3, 2, 5, 6], [60, 6], [3, 120]]
+        var viewed = 0
+        for perm in [[0, 1, 2, 3], [1, 0, 2, 3], [0, 1, 3, 2], [2, 3, 0, 1], [3, 2, 1, 0]] {
+            for step in [1, 2] {
+                let v = try base.permute(perm).slice(dim: 0, start: 0, end: nil, step: step)
+                let n = v.numel
+                for t in targets where t.reduce(1, *) == n || t == [-1] || (t.contains(-1) && n % t.filter { $0 > 0 }.reduce(1, *) == 0) {
+                    guard let view = try? v.view(t) else { continue }
+                    viewed += 1
+                    XCTAssertEqual(view.toFloatArray(), try v.contiguous().view(t).toFloatArray(), "perm \(perm) step \(step) -> \(t)")
+                    XCTAssertTrue(view.storage === base.storage)
+                }
+            }
+        }
+        XCTAssertGreaterThan(viewed, 5)
+    }
+
     func testBroadcastingAndErrorsNameOpAndShapes() throws {
         let a = Tensor.ones([3, 1]), b = Tensor.ones([1, 4])
         XCTAssertEqual(try a.add(b).shape, [3, 4])
@@ -55,6 +77,25 @@ final class TensorCoreTests: XCTestCase {
         XCTAssertEqual(try Tensor(ints: [-3, 3]).remainder(Tensor.scalar(2)).toIntArray(), [1, 1])
     }
 
+    func testRoundingAndLinspace() throws {
+        let x = try Tensor([-1.5, -0.5, 0, 0.5, 2.7]).requiresGrad(true)
+        XCTAssertEqual(x.sign().toFloatArray(), [-1, -1, 0, 1, 1])
+        XCTAssertEqual(x.floor().toFloatArray(), [-2, -1, 0, 0, 2])
+        XCTAssertEqual(x.ceil().toFloatArray(), [-1, -0, 0, 1, 3])
+        XCTAssertEqual(x.round().toFloatArray(), [-2, -0, 0, 0, 3])
+        XCTAssertFalse(x.round().requiresGrad)
+        XCTAssertEqual(try Tensor.linspace(0, 1, steps: 5).toFloatArray(), [0, 0.25, 0.5, 0.75, 1])
+    }
+
+    func testCloseness() throws {
+        let a = try Tensor([1, 2, .nan]), b = try Tensor([1, 2.00001, .nan])
+        XCTAssertEqual(try a.isclose(b).toIntArray(), [1, 1, 0])
+        XCTAssertTrue(try a.allclose(b, equalNaN: true))
+        XCTAssertFalse(try a.allclose(b))
+        XCTAssertTrue(try Tensor([1, 2]).equal(try Tensor([1, 2])))
+        XCTAssertFalse(try Tensor([1, 2]).equal(try Tensor([1, 2], shape: [2, 1])))
+    }
+
     func testVersionCounterDetectsInPlaceChangeOfSavedTensor() throws {
         let x = try Tensor([1, 2, 3]).requiresGrad(true)
         let y = x.exp()
@@ -64,6 +105,32 @@ final class TensorCoreTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("modified by an inplace operation"), "\($0)")
         }
         XCTAssertThrowsError(try x.addInPlace(1)) { XCTAssertTrue("\($0)".contains("leaf Variable that requires grad")) }
+    }
+
+    func testInPlaceOnTrackedTensorsTakesOverHistory() throws {
+        let w = try Tensor([1, -2, 3]).requiresGrad(true)
+        let h = try w.mul(2)
+        try h.addInPlace(try w.mul(w))      // h = 2w + w^2, as `h += w * w`
+        try h.maskedFillInPlace(try Tensor(bools: [false, true, false]), 0)
+        try h.reluInPlace()
+        XCTAssertEqual(h.toFloatArray(), [3, 0, 15])
+        try h.sum().backward()
+        XCTAssertEqual(w.grad?.toFloatArray(), [4, 0, 8])  // d(2w + w^2)/dw = 2 + 2w where kept
+        // mul_ needs the overwritten value for the other operand's gradient (kept as a copy).
+        let a = try Tensor([1, 2]).requiresGrad(true), b = try Tensor([3, 4]).requiresGrad(true)
+        let c = try a.mul(1)
+        try c.mulInPlace(b)
+        try c.sum().backward()
+        XCTAssertEqual(a.grad?.toFloatArray(), [3, 4])
+        XCTAssertEqual(b.grad?.toFloatArray(), [1, 2])
+        // x[mask] = 0 and x[:, 0] = v on an activation.
+        let p = try Tensor([1, 2, 3, 4], shape: [2, 2]).requiresGrad(true)
+        let q = try p.mul(3)
+        try q.indexPut([.tensor(try Tensor(bools: [false, true, false, false], shape: [2, 2]))], Tensor.scalar(0))
+        try q.indexPut([.slice(nil, nil, nil), .int(0)], try Tensor([7, 8]))
+        XCTAssertEqual(q.toFloatArray(), [7, 0, 8, 12])
+        try q.sum().backward()
+        XCTAssertEqual(p.grad?.toFloatArray(), [0, 0, 0, 3])
     }
 
     func testNoGradAndDetach() throws {
@@ -135,6 +202,16 @@ final class TensorCoreTests: XCTestCase {
         XCTAssertTrue(Tensor.scalar(.nan).tanh().toFloatArray()[0].isNaN)
     }
 
+    func testDropoutKeepsExpectationAndIsIdentityInEval() throws {
+        Tensor.manualSeed(4)
+        let x = Tensor.ones([100_000])
+        let y = try Functional.dropout(x, p: 0.3, training: true).toFloatArray()
+        let zeros = y.filter { $0 == 0 }.count
+        XCTAssertEqual(Double(zeros) / 100_000, 0.3, accuracy: 0.01)
+        XCTAssertTrue(y.allSatisfy { $0 == 0 || abs($0 - 1 / 0.7) < 1e-6 })
+        XCTAssertTrue(try Functional.dropout(x, p: 0.3, training: false) === x)
+    }
+
     func testSeededRandomIsReproducible() throws {
         Tensor.manualSeed(7)
         let a = Tensor.randn([1000])
@@ -146,5 +223,22 @@ final class TensorCoreTests: XCTestCase {
         XCTAssertEqual(s, 1, accuracy: 0.1)
         let r = try Tensor.randint(2, 5, [500])
         XCTAssertEqual(Set(r.toIntArray()), [2, 3, 4])
+    }
+}
+
+final class SortingTests: XCTestCase {
+    func testCumsumSortTopk() throws {
+        let x = try Tensor([3, 1, 2, 5, 4, 6], shape: [2, 3])
+        XCTAssertEqual(try x.cumsum(dim: 1).toFloatArray(), [3, 4, 6, 5, 9, 15])
+        XCTAssertEqual(try x.cumsum(dim: 0).toFloatArray(), [3, 1, 2, 8, 5, 8])
+        let (v, i) = try x.sort(dim: 1)
+        XCTAssertEqual(v.toFloatArray(), [1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(i.toIntArray(), [1, 2, 0, 1, 0, 2])
+        let (tv, ti) = try x.topk(2, dim: 0)
+        XCTAssertEqual(tv.toFloatArray(), [5, 4, 6, 3, 1, 2])
+        XCTAssertEqual(ti.toIntArray(), [1, 1, 1, 0, 0, 0])
+        XCTAssertEqual(try Tensor(ints: [1, 2, 3]).cumsum(dim: 0).toIntArray(), [1, 3, 6])
+        try gradCheck("cumsum", [try seeded([3, 4], seed: 40)]) { try $0[0].cumsum(dim: 1) }
+        try gradCheck("topk", [try seeded([3, 4], seed: 41)]) { try $0[0].topk(2, dim: 1).values }
     }
 }

@@ -36,23 +36,27 @@ private func runBackward(from root: Edge, seed: Tensor, retainGraph: Bool) throw
     switch root {
     case .none: return
     case .leaf(let t):
-        try accumulate(into: t, seed, copy: true)
+        try accumulate(into: t, seed)
     case .node(let rootNode):
         let order = try countDependencies(rootNode)
         rootNode.pendingGrad = seed
         var ready: [Node] = [rootNode]
         defer { for n in order { n.pendingGrad = nil } }
         while let node = ready.popLast() {
-            guard let g = node.pendingGrad else { continue }
-            node.pendingGrad = nil
-            if let out = node.retainedOutput { try accumulate(into: out, g, copy: true) }
-            let grads = try derivative(node, g)
+            let grads: [Tensor?]
+            if let g = node.pendingGrad {
+                node.pendingGrad = nil
+                if let out = node.retainedOutput { try accumulate(into: out, g) }
+                grads = try derivative(node, g)
+            } else {
+                grads = []  // no gradient reached this node; still release its inputs' dependencies
+            }
             if !retainGraph { node.releaseSaved() }
             for (i, e) in node.edges.enumerated() {
                 switch e {
                 case .none: continue
                 case .leaf(let t):
-                    if i < grads.count, let gi = grads[i] { try accumulate(into: t, gi, copy: true) }
+                    if i < grads.count, let gi = grads[i] { try accumulate(into: t, gi) }
                 case .node(let next):
                     if i < grads.count, let gi = grads[i] {
                         next.pendingGrad = try next.pendingGrad.map { try $0.add(gi) } ?? gi
@@ -89,7 +93,7 @@ private func countDependencies(_ root: Node) throws -> [Node] {
 }
 
 /// Adds `g` to `t.grad` out of place, so a gradient tensor is never shared between two leaves.
-private func accumulate(into t: Tensor, _ g: Tensor, copy: Bool) throws {
+private func accumulate(into t: Tensor, _ g: Tensor) throws {
     let g = g.shape == t.shape ? g : try g.sumTo(t.shape)
     if let old = t.grad {
         t.grad = try old.add(g)

@@ -4,6 +4,13 @@ import Foundation
 ///
 /// Composite ops (mean, var, logsumexp, repeat, stack, einsum, ...) are built from these
 /// primitives and need no rule of their own. Broadcasting is undone by `sumTo(inputShape)`.
+///
+/// Adding an op: write it as a composite of existing ops if that is fast enough (autograd then
+/// comes for free); otherwise compute the output with a kernel, call
+/// `out.recorded(.newCase, inputs: [...], saved: [...])`, add the case here with its rule (the
+/// rule runs under no-grad and returns one gradient per input, nil for none), add a
+/// finite-difference check to GradCheckTests and the PyTorch name to the golden runner's table.
+/// Saved tensors are checked against in-place modification through the storage version.
 enum Op {
     case identity
     case add(alpha: Float)
@@ -35,6 +42,17 @@ enum Op {
     /// One LSTM direction over all steps (output [T + 2, B, H]: outputs, h_n, c_n); saved:
     /// W_hh and the activations of LSTMKernels.Saved.
     case lstmLayer(reverse: Bool, lengths: [Int]?)
+    /// Both directions of a bidirectional LSTM layer (output [2, T + 2, B, H]), run concurrently;
+    /// inputs (xproj, W_hh, h0, c0) per direction, saved as for `lstmLayer` per direction.
+    case lstmBidirectional(lengths: [Int]?)
+    /// Layer norm over the last `size` elements of each row, y = xhat * w + b; inputs x (, w, b);
+    /// saved: xhat, rstd [rows] (, w).
+    case layerNorm(size: Int, hasWeight: Bool, hasBias: Bool)
+    /// One GRU direction over all steps (output [T + 1, B, H]: outputs, h_n); inputs xproj,
+    /// W_hh (, b_hh), h0; saved: W_hh and the activations of GRUKernels.Saved.
+    case gruLayer(reverse: Bool, lengths: [Int]?, hasBias: Bool)
+    /// Running sum along `dim`.
+    case cumsum(dim: Int)
 
     var name: String {
         switch self {
@@ -47,7 +65,10 @@ enum Op {
         case .softmax: return "SoftmaxBackward0"
         case .logSoftmax: return "LogSoftmaxBackward0"
         case .ctcLoss: return "CtcLossBackward0"
-        case .lstmLayer: return "LstmBackward0"
+        case .lstmLayer, .lstmBidirectional: return "LstmBackward0"
+        case .layerNorm: return "NativeLayerNormBackward0"
+        case .gruLayer: return "GruBackward0"
+        case .cumsum: return "CumsumBackward0"
         default:
             let s = String(describing: self)
             let base = s.prefix(while: { $0 != "(" })
@@ -84,7 +105,10 @@ func derivative(_ node: Node, _ g: Tensor) throws -> [Tensor?] {
         let zero = Tensor.scalar(0)
         return [try Tensor.where(s[0], g, zero).sumTo(shapes[0]), try Tensor.where(s[0], zero, g).sumTo(shapes[1])]
     case .unary(let kind):
-        let (x, y, gd) = (s[0].dense(), s[1].dense(), g.dense())
+        // Saved: [x] and/or [y]; the kernel never reads the one that was not saved.
+        let gd = g.dense()
+        let x = kind.derivativeNeedsInput ? s[0].dense() : gd
+        let y = kind.derivativeNeedsOutput ? s[s.count - 1].dense() : gd
         let dx = Tensor(uninitializedShape: x.shape, dtype: .float32)
         UnaryKernels.backward(kind, x.floatBase, y.floatBase, gd.floatBase, dx.floatBase, x.numel)
         return [dx]
@@ -141,6 +165,33 @@ func derivative(_ node: Node, _ g: Tensor) throws -> [Tensor?] {
         let saved = LSTMKernels.Saved(gates: s[1], c: s[2], hPrev: s[3], cPrev: s[4])
         let (dx, dw, dh, dc) = LSTMKernels.backward(g, saved: saved, whh: s[0], reverse: reverse, lengths: lengths)
         return [dx, dw, dh, dc]
+    case .lstmBidirectional(let lengths):
+        let grads = LSTMKernels.pair { d -> [Tensor] in
+            let o = 5 * d
+            let saved = LSTMKernels.Saved(gates: s[o + 1], c: s[o + 2], hPrev: s[o + 3], cPrev: s[o + 4])
+            let gd = g.dense()
+            let gDir = Tensor(storage: gd.storage, shape: Array(gd.shape.dropFirst()), strides: Array(gd.strides.dropFirst()),
+                              offset: gd.offset + d * gd.strides[0], dtype: .float32)
+            let (dx, dw, dh, dc) = LSTMKernels.backward(gDir, saved: saved, whh: s[o], reverse: d == 1, lengths: lengths)
+            return [dx, dw, dh, dc]
+        }
+        return grads.flatMap { $0 }
+    case .layerNorm(let size, let hasWeight, let hasBias):
+        // dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), dxhat = g * w;
+        // dw = sum_rows g * xhat; db = sum_rows g.
+        let r = NormKernels.layerNormBackward(g.dense(), xhat: s[0], rstd: s[1], weight: hasWeight ? s[2] : nil, size: size)
+        var out: [Tensor?] = [r.dx]
+        if hasWeight { out.append(r.dw) }
+        if hasBias { out.append(r.db) }
+        return out
+    case .gruLayer(let reverse, let lengths, let hasBias):
+        // BPTT through h' = (1 - z) n + z h with n = tanh(x_n + r (h W_hn^T + b_hn)).
+        let saved = GRUKernels.Saved(gates: s[1], hhn: s[2], hPrev: s[3])
+        let (dx, dw, db, dh) = GRUKernels.backward(g, saved: saved, whh: s[0], reverse: reverse, lengths: lengths)
+        return hasBias ? [dx, dw, db, dh] : [dx, dw, dh]
+    case .cumsum(let dim):
+        // d/dx_j sum_{i >= j} g_i: a reversed running sum.
+        return [try g.flip([dim]).cumsum(dim: dim).flip([dim])]
     }
 }
 

@@ -23,6 +23,7 @@ public enum GradMode {
     public static var isEnabled: Bool { disabledDepth == 0 }
 
     /// Runs `body` with gradient recording off (PyTorch's `torch.no_grad()`).
+    @discardableResult
     public static func noGrad<T>(_ body: () throws -> T) rethrows -> T {
         disabledDepth += 1
         defer { disabledDepth -= 1 }
@@ -46,4 +47,5 @@ public enum GradMode {
 }
 
 /// Shorthand for `GradMode.noGrad`.
+@discardableResult
 public func noGrad<T>(_ body: () throws -> T) rethrows -> T { try GradMode.noGrad(body) }

@@ -31,12 +31,12 @@ public final class Storage: @unchecked Sendable {
     func bumpVersion() { version &+= 1 }
 }
 
-/// Keeps freed large buffers (>= 1 MB, up to 1 GB in total) for reuse, so a training step that
+/// Keeps freed large buffers (>= 1 MB, up to 256 MB in total) for reuse, so a training step that
 /// allocates the same activation sizes every iteration does not page-fault fresh memory each
 /// time (large mallocs are fresh mmaps in glibc). Small buffers go straight to malloc.
 enum BufferPool {
     private static let minPooled = 1 << 20
-    private static let maxCached = 1 << 30
+    private static let maxCached = 256 << 20
     private static var free: [Int: [UnsafeMutableRawPointer]] = [:]
     private static var cachedBytes = 0
     private static var mutex: UnsafeMutablePointer<pthread_mutex_t> = {

@@ -14,40 +14,33 @@ extension Tensor: CustomStringConvertible {
     }
 
     private func formatBody(indent: Int) -> String {
-        let values = noGrad { toDoubleArray() }
+        // Summarized tensors keep only the first and last 3 entries of each long dim, so a huge
+        // tensor is never copied whole.
         let summarize = numel > 1000
-        let fmtr = ElementFormatter(values: summarize ? summaryValues(values) : values, dtype: dtype)
-        return format(values, dim: 0, offset: 0, indent: indent, summarize: summarize, formatter: fmtr)
-    }
-
-    /// The values that remain visible when summarized (for choosing the format and width).
-    private func summaryValues(_ v: [Double]) -> [Double] {
-        var keep: [Double] = []
-        let strides = Tensor.contiguousStrides(shape)
-        for (i, x) in v.enumerated() {
-            var visible = true
-            for d in 0..<ndim {
-                let idx = (i / strides[d]) % shape[d]
-                if shape[d] > 6 && idx >= 3 && idx < shape[d] - 3 { visible = false; break }
+        var small = noGrad { detach() }
+        var cut = [Bool](repeating: false, count: ndim)
+        if summarize {
+            for d in 0..<ndim where shape[d] > 6 {
+                cut[d] = true
+                small = (try? Tensor.cat([try small.narrow(d, 0, 3), try small.narrow(d, shape[d] - 3, 3)], dim: d)) ?? small
             }
-            if visible { keep.append(x) }
         }
-        return keep
+        let values = small.toDoubleArray()
+        let fmtr = ElementFormatter(values: values, dtype: dtype)
+        return small.format(values, dim: 0, offset: 0, indent: indent, cut: cut, formatter: fmtr)
     }
 
-    private func format(_ v: [Double], dim: Int, offset: Int, indent: Int, summarize: Bool, formatter f: ElementFormatter) -> String {
+    private func format(_ v: [Double], dim: Int, offset: Int, indent: Int, cut: [Bool], formatter f: ElementFormatter) -> String {
         if ndim == 0 { return f.format(v[0]) }
         let n = shape[dim]
         let stride = Tensor.contiguousStrides(shape)[dim]
-        var idx = Array(0..<n)
-        let cut = summarize && n > 6
-        if cut { idx = [0, 1, 2, -1, n - 3, n - 2, n - 1] }
+        let idx = cut[dim] ? [0, 1, 2, -1, 3, 4, 5] : Array(0..<n)
         if dim == ndim - 1 {
             let items = idx.map { $0 < 0 ? " ..." : f.format(v[offset + $0 * stride]) }
             return "[" + wrap(items, indent: indent + 1) + "]"
         }
         let inner = idx.map { i -> String in
-            i < 0 ? "..." : format(v, dim: dim + 1, offset: offset + i * stride, indent: indent + 1, summarize: summarize, formatter: f)
+            i < 0 ? "..." : format(v, dim: dim + 1, offset: offset + i * stride, indent: indent + 1, cut: cut, formatter: f)
         }
         let blank = String(repeating: "\n", count: ndim - dim - 1)
         return "[" + inner.joined(separator: "," + blank + String(repeating: " ", count: indent + 1)) + "]"

@@ -29,13 +29,21 @@ public final class Tensor: @unchecked Sendable {
 
     /// A new contiguous tensor with uninitialized (or zeroed) contents.
     init(uninitializedShape shape: [Int], dtype: DType, zeroed: Bool = false) {
-        let n = shape.reduce(1, *)
+        let n = Swift.max(0, shape.reduce(1, *))
         let bytes = n * dtype.itemSize
         storage = zeroed ? Storage(zeroedByteCount: bytes) : Storage(byteCount: bytes)
         self.shape = shape
         strides = Tensor.contiguousStrides(shape)
         offset = 0
         self.dtype = dtype
+    }
+
+    /// Validates a user-given shape before creating a tensor (`torch.zeros(-1)` is an error):
+    /// the creation functions themselves never fail, so front ends call this first.
+    public static func checkShape(_ shape: [Int], op: String) throws {
+        if let d = shape.first(where: { $0 < 0 }) {
+            throw TensorError(op, "Trying to create tensor with negative dimension \(d): \(fmt(shape))")
+        }
     }
 
     // MARK: Metadata

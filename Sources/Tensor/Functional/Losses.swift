@@ -79,7 +79,7 @@ extension Functional {
             throw TensorError("nll_loss", "Target \(bad) is out of bounds (\(c) classes)")
         }
         let picked = try input.gather(dim: 1, index: try safe.unsqueeze(1)).squeeze([1])
-        var loss = try picked.neg()
+        var loss = picked.neg()
         if let w = weight { loss = try loss.mul(try w.indexSelect(dim: 0, index: safe.reshape([-1])).reshape(safe.shape)) }
         loss = try loss.maskedFill(ignored, 0)
         switch reduction {

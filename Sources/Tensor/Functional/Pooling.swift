@@ -1,12 +1,15 @@
 /// Max and average pooling (`F.max_pool1d/2d`, `F.avg_pool1d`) on the patch extraction of
 /// Convolution.swift; max pooling pads with -inf and routes the gradient to the first maximum.
 extension Functional {
+    /// Maximum over windows of the last dim of [N, C, L] or [C, L] (`F.max_pool1d`); also returns
+    /// PyTorch's flat input indices of the maxima.
     public static func maxPool1d(_ x: Tensor, kernelSize: Int, stride: Int? = nil, padding: Int = 0, dilation: Int = 1,
                                  ceilMode: Bool = false) throws -> (values: Tensor, indices: Tensor) {
         try maxPoolNd(x, kernel: [kernelSize], stride: [stride ?? kernelSize], padding: [padding], dilation: [dilation],
                       ceilMode: ceilMode, op: "max_pool1d")
     }
 
+    /// Maximum over 2-d windows of [N, C, H, W] (`F.max_pool2d`), with flat input indices.
     public static func maxPool2d(_ x: Tensor, kernelSize: [Int], stride: [Int]? = nil, padding: [Int] = [0, 0],
                                  dilation: [Int] = [1, 1], ceilMode: Bool = false) throws -> (values: Tensor, indices: Tensor) {
         try maxPoolNd(x, kernel: kernelSize, stride: stride ?? kernelSize, padding: padding, dilation: dilation,
@@ -20,6 +23,7 @@ extension Functional {
         guard padding <= kernelSize / 2 else {
             throw TensorError("avg_pool1d", "pad should be at most half of effective kernel size, but got pad=\(padding), kernel_size=\(kernelSize)")
         }
+        guard x.ndim == 2 || x.ndim == 3 else { throw TensorError("avg_pool1d", "expected 2-D or 3-D input, got \(fmt(x.shape))") }
         let unbatched = x.ndim == 2
         let xin = unbatched ? try x.unsqueeze(0) : x
         let l = xin.shape[2]

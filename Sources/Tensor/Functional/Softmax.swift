@@ -36,20 +36,13 @@ extension Tensor {
         return result.recorded(kind, inputs: [x], saved: [result.alias()])
     }
 
+    /// One row: max (SIMD), exp into y (vectorized loop), sum (SIMD), then scale or log.
     private static func softmaxRow(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, log: Bool) {
-        var m = -Float.infinity
-        for i in 0..<n {
-            if x[i].isNaN { m = .nan; break }
-            if x[i] > m { m = x[i] }
-        }
-        // All -inf: exp gives 0/0 = NaN, as PyTorch.
+        var m = rowMax(x, n)
+        // All -inf: exp gives 0/0 = NaN, as PyTorch. NaN inputs propagate through x - m.
         if m == -.infinity { m = 0 }
-        var sum: Float = 0
-        for i in 0..<n {
-            let e = FastMath.exp(x[i] - m)
-            y[i] = e
-            sum += e
-        }
+        for i in 0..<n { y[i] = FastMath.exp(x[i] - m) }
+        let sum = ReduceKernels.sumRun(y, n)
         if log {
             let lse = logf(sum) + m
             for i in 0..<n { y[i] = x[i] - lse }
@@ -57,5 +50,27 @@ extension Tensor {
             let inv = 1 / sum
             for i in 0..<n { y[i] *= inv }
         }
+    }
+
+    /// Maximum of a row with SIMD8 lanes (NaN-propagating).
+    private static func rowMax(_ x: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
+        typealias V = SIMD8<Float>
+        var acc = V(repeating: -.infinity)
+        var sawNaN = false
+        var i = 0
+        let raw = UnsafeRawPointer(x)
+        while i + 8 <= n {
+            let v = raw.loadUnaligned(fromByteOffset: i * 4, as: V.self)
+            sawNaN = sawNaN || any(v .!= v)
+            acc = pointwiseMax(acc, v)
+            i += 8
+        }
+        var m = acc.max()
+        while i < n {
+            if x[i].isNaN { sawNaN = true }
+            if x[i] > m { m = x[i] }
+            i += 1
+        }
+        return sawNaN ? .nan : m
     }
 }

@@ -103,6 +103,7 @@ enum BinaryKernels {
     }
 
     /// out = f(a, b, c) for float32 operands broadcast to `shape` (where, clamp with tensors).
+    @inline(__always)
     static func ternaryFloat(_ c: Tensor, _ a: Tensor, _ b: Tensor, _ shape: [Int],
                              _ f: (Bool, Float, Float) -> Float) -> Tensor {
         let out = Tensor(uninitializedShape: shape, dtype: .float32)

@@ -159,6 +159,7 @@ public final class ModuleList: Module {
         for m in modules { try append(m) }
     }
 
+    /// Appends a module under the next index (`ModuleList.append`).
     public func append(_ m: Module) throws { try registerModule(String(children().count), m) }
     public var count: Int { children().count }
     public subscript(i: Int) -> Module { children()[i] }

@@ -15,9 +15,15 @@ open class Module: CustomStringConvertible {
     // MARK: Registration (PyTorch's __setattr__ for Parameters, buffers and Modules)
 
     /// Registers (or replaces) a parameter; a float tensor becomes a leaf that requires grad.
+    /// Reassigning a name keeps its position (as a Python dict does); a name moving to another
+    /// kind (buffer -> parameter) is removed there and appended.
     public func registerParameter(_ name: String, _ tensor: Tensor?) throws {
         try checkName(name)
         if let t = tensor, t.isLeaf, t.dtype == .float32, !t.requiresGrad { try t.requiresGrad(true) }
+        if let i = parameterSlots.firstIndex(where: { $0.name == name }) {
+            parameterSlots[i].tensor = tensor
+            return
+        }
         removeName(name)
         parameterSlots.append((name, tensor))
     }
@@ -25,6 +31,10 @@ open class Module: CustomStringConvertible {
     /// Registers (or replaces) a buffer: state saved in `stateDict` but not trained (running stats).
     public func registerBuffer(_ name: String, _ tensor: Tensor?) throws {
         try checkName(name)
+        if let i = bufferSlots.firstIndex(where: { $0.name == name }) {
+            bufferSlots[i].tensor = tensor
+            return
+        }
         removeName(name)
         bufferSlots.append((name, tensor))
     }
@@ -32,20 +42,24 @@ open class Module: CustomStringConvertible {
     /// Registers (or replaces) a child module.
     public func registerModule(_ name: String, _ module: Module?) throws {
         try checkName(name)
+        if let i = childSlots.firstIndex(where: { $0.name == name }) {
+            childSlots[i].module = module
+            return
+        }
         removeName(name)
         childSlots.append((name, module))
     }
 
-    /// Replaces a registered parameter's tensor in place of the slot (keeps registration order).
-    public func setParameter(_ name: String, _ tensor: Tensor?) throws {
-        guard let i = parameterSlots.firstIndex(where: { $0.name == name }) else { return try registerParameter(name, tensor) }
-        if let t = tensor, t.isLeaf, t.dtype == .float32, !t.requiresGrad { try t.requiresGrad(true) }
-        parameterSlots[i].tensor = tensor
-    }
+    /// Same as `registerParameter` (kept for callers that replace a known parameter).
+    public func setParameter(_ name: String, _ tensor: Tensor?) throws { try registerParameter(name, tensor) }
 
+    /// The parameter registered as `name` on this module (not its children).
     public func parameter(_ name: String) -> Tensor? { parameterSlots.first { $0.name == name }?.tensor ?? nil }
+    /// The buffer registered as `name`.
     public func buffer(_ name: String) -> Tensor? { bufferSlots.first { $0.name == name }?.tensor ?? nil }
+    /// The child module registered as `name`.
     public func child(_ name: String) -> Module? { childSlots.first { $0.name == name }?.module ?? nil }
+    /// Whether `name` is registered as a parameter, buffer or child.
     public func hasAttribute(_ name: String) -> Bool {
         parameterSlots.contains { $0.name == name } || bufferSlots.contains { $0.name == name } || childSlots.contains { $0.name == name }
     }
@@ -64,7 +78,9 @@ open class Module: CustomStringConvertible {
 
     // MARK: Traversal
 
+    /// Direct children with their names, in registration order.
     public func namedChildren() -> [(String, Module)] { childSlots.compactMap { s in s.module.map { (s.name, $0) } } }
+    /// Direct children in registration order.
     public func children() -> [Module] { namedChildren().map { $0.1 } }
 
     /// This module and all descendants with dotted names ("" for self), each module once.
@@ -94,8 +110,10 @@ open class Module: CustomStringConvertible {
         return out
     }
 
+    /// All parameters in `namedParameters` order.
     public func parameters(recurse: Bool = true) -> [Tensor] { namedParameters(recurse: recurse).map { $0.1 } }
 
+    /// Buffers with dotted names (`bn.running_mean`).
     public func namedBuffers(prefix: String = "", recurse: Bool = true) -> [(String, Tensor)] {
         let modules = recurse ? namedModules(prefix: prefix) : [(prefix, self)]
         return modules.flatMap { p, m in
@@ -167,6 +185,7 @@ open class Module: CustomStringConvertible {
         throw TensorError(typeName, "Module [\(typeName)] is missing the required \"forward\" function")
     }
 
+    /// `module(x)`: runs `forward`.
     public func callAsFunction(_ input: Tensor) throws -> Tensor { try forward(input) }
 
     /// The class name shown when printing (PyTorch's `__class__.__name__`).

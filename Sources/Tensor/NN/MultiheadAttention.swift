@@ -48,7 +48,7 @@ public final class MultiheadAttention: Module {
             unbatched ? try t.unsqueeze(0) : (batchFirst ? t : try t.transpose(0, 1))
         }
         let (q0, k0, v0) = (try toBatchFirst(query), try toBatchFirst(key), try toBatchFirst(value))
-        guard q0.ndim == 3, q0.shape[2] == embedDim, k0.shape[2] == kdim, v0.shape[2] == vdim else {
+        guard q0.ndim == 3, k0.ndim == 3, v0.ndim == 3, q0.shape[2] == embedDim, k0.shape[2] == kdim, v0.shape[2] == vdim else {
             throw TensorError("MultiheadAttention", "expected query [.., \(embedDim)], key [.., \(kdim)], value [.., \(vdim)], got \(fmt(query.shape)), \(fmt(key.shape)), \(fmt(value.shape))")
         }
         let (b, l, s, h, hd) = (q0.shape[0], q0.shape[1], k0.shape[1], numHeads, embedDim / numHeads)

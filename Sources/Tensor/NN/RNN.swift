@@ -8,6 +8,9 @@ public final class RNN: Module {
     public let mode: Mode
     public let inputSize: Int, hiddenSize: Int, numLayers: Int, bidirectional: Bool, batchFirst: Bool, dropout: Double
     public let bias: Bool
+    /// Run the two directions of a bidirectional LSTM layer concurrently on both cores (each
+    /// with single-threaded BLAS); when false they run one after the other.
+    public var concurrentDirections = true
 
     public init(_ mode: Mode, inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bias: Bool = true, batchFirst: Bool = false,
                 dropout: Double = 0, bidirectional: Bool = false) throws {
@@ -68,14 +71,22 @@ public final class RNN: Module {
         }
         let h0 = try initialState(h0, unbatched: unbatched, batch: b, what: "h0")
         let c0 = mode == .lstm ? try initialState(c0, unbatched: unbatched, batch: b, what: "c0") : nil
-        let masks = try lengths.map { try stepMasks($0, steps: t) }
         var hOut: [Tensor] = [], cOut: [Tensor] = []
         for l in 0..<numLayers {
             var outs: [Tensor] = []
+            if mode == .lstm && dirs == 2 && concurrentDirections, let c0 = c0 {
+                let r = try runBidirectionalLSTM(x, layer: l, h0: h0, c0: c0, lengths: lengths)
+                outs = r.outputs
+                hOut += r.h
+                cOut += r.c
+                x = try Tensor.cat(outs, dim: 2)
+                if l < numLayers - 1 && dropout > 0 && training { x = try Functional.dropout(x, p: dropout, training: true) }
+                continue
+            }
             for d in 0..<dirs {
                 let k = l * dirs + d
                 let r = try runDirection(x, layer: l, reverse: d == 1, h0: try h0.select(dim: 0, index: k),
-                                         c0: try c0?.select(dim: 0, index: k), masks: masks, lengths: lengths)
+                                         c0: try c0?.select(dim: 0, index: k), lengths: lengths)
                 outs.append(r.output)
                 hOut.append(r.h)
                 if let c = r.c { cOut.append(c) }
@@ -108,13 +119,8 @@ public final class RNN: Module {
         return st
     }
 
-    /// [T] bool masks [B, 1]: true where step t is inside the sequence.
-    private func stepMasks(_ lengths: [Int], steps: Int) throws -> [Tensor] {
-        try (0..<steps).map { t in try Tensor(bools: lengths.map { t < $0 }, shape: [lengths.count, 1]) }
-    }
-
     private func runDirection(_ x: Tensor, layer: Int, reverse: Bool, h0: Tensor, c0: Tensor?,
-                              masks: [Tensor]?, lengths: [Int]?) throws -> (output: Tensor, h: Tensor, c: Tensor?) {
+                              lengths: [Int]?) throws -> (output: Tensor, h: Tensor, c: Tensor?) {
         let sfx = "_l\(layer)" + (reverse ? "_reverse" : "")
         guard let wih = parameter("weight_ih" + sfx), let whh = parameter("weight_hh" + sfx) else {
             throw TensorError(mode.rawValue, "missing weights for layer \(layer)")
@@ -123,57 +129,53 @@ public final class RNN: Module {
         let t = x.shape[0]
         // All input projections at once: [T, B, gates*H].
         var xproj = try x.matmul(try wih.t())
-        // LSTM: both biases as one vector, so the [T, B, 4H] projection gets a single add.
-        let bias = mode == .lstm ? try bih.map { bi in try bhh.map { try bi.add($0) } ?? bi } ?? bhh : bih
-        if let bias { xproj = try xproj.add(bias) }
-        if mode == .lstm, let c0 = c0 {
-            let (packed, saved) = LSTMKernels.forward(xproj: xproj, whh: whh, h0: h0, c0: c0, reverse: reverse, lengths: lengths)
-            let out = packed.recorded(.lstmLayer(reverse: reverse, lengths: lengths),
-                                      inputs: [xproj, whh, h0, c0], saved: [whh, saved.gates, saved.c, saved.hPrev, saved.cPrev])
-            return (try out.narrow(0, 0, t), try out.select(dim: 0, index: t), try out.select(dim: 0, index: t + 1))
+        if let bi = bih { xproj = try xproj.add(bi) }
+        if mode == .lstm, let bh = bhh { xproj = try xproj.add(bh) }
+        if mode == .gru {
+            let (packed, saved) = GRUKernels.forward(xproj: xproj, whh: whh, bhh: bhh, h0: h0, reverse: reverse, lengths: lengths)
+            let inputs = [xproj, whh] + (bhh.map { [$0] } ?? []) + [h0]
+            let out = packed.recorded(.gruLayer(reverse: reverse, lengths: lengths, hasBias: bhh != nil), inputs: inputs,
+                                      saved: [whh, saved.gates, saved.hhn, saved.hPrev])
+            return (try out.narrow(0, 0, t), try out.select(dim: 0, index: t), nil)
         }
-        let whhT = try whh.t()
-        var h = h0, c = c0
-        var outputs = [Tensor?](repeating: nil, count: t)
-        let zeros = Tensor.zeros(h0.shape)
-        for step in 0..<t {
-            let i = reverse ? t - 1 - step : step
-            let xi = try xproj.select(dim: 0, index: i)
-            var (hNew, cNew): (Tensor, Tensor?)
-            if mode == .lstm, let cOld = c {
-                (hNew, cNew) = try lstmCell(xi, h, cOld, whhT)
-            } else {
-                hNew = try gruCell(xi, h, whhT, bhh)
-                cNew = nil
-            }
-            if let m = masks?[i] {
-                hNew = try Tensor.where(m, hNew, h)
-                if let cn = cNew, let cOld = c { cNew = try Tensor.where(m, cn, cOld) }
-                outputs[i] = try Tensor.where(m, hNew, zeros)
-            } else {
-                outputs[i] = hNew
-            }
-            h = hNew
-            c = cNew
-        }
-        return (try Tensor.stack(outputs.compactMap { $0 }, dim: 0), h, c)
+        guard let c0 = c0 else { throw TensorError(mode.rawValue, "missing initial cell state") }
+        let (packed, saved) = LSTMKernels.forward(xproj: xproj, whh: whh, h0: h0, c0: c0, reverse: reverse, lengths: lengths)
+        let out = packed.recorded(.lstmLayer(reverse: reverse, lengths: lengths),
+                                  inputs: [xproj, whh, h0, c0], saved: [whh, saved.gates, saved.c, saved.hPrev, saved.cPrev])
+        return (try out.narrow(0, 0, t), try out.select(dim: 0, index: t), try out.select(dim: 0, index: t + 1))
     }
 
-    private func lstmCell(_ xi: Tensor, _ h: Tensor, _ c: Tensor, _ whhT: Tensor) throws -> (Tensor, Tensor) {
-        let g = try xi.add(try h.matmul(whhT)).chunk(4, dim: 1)
-        let (i, f, gg, o) = (g[0].sigmoid(), g[1].sigmoid(), g[2].tanh(), g[3].sigmoid())
-        let cNew = try f.mul(c).add(try i.mul(gg))
-        return (try o.mul(cNew.tanh()), cNew)
-    }
-
-    private func gruCell(_ xi: Tensor, _ h: Tensor, _ whhT: Tensor, _ bhh: Tensor?) throws -> Tensor {
-        var hh = try h.matmul(whhT)
-        if let b = bhh { hh = try hh.add(b) }
-        let xg = try xi.chunk(3, dim: 1), hg = try hh.chunk(3, dim: 1)
-        let r = try xg[0].add(hg[0]).sigmoid()
-        let z = try xg[1].add(hg[1]).sigmoid()
-        let n = try xg[2].add(try r.mul(hg[2])).tanh()
-        // h' = (1 - z) n + z h = n + z (h - n)
-        return try n.add(try z.mul(try h.sub(n)))
+    /// Both directions of LSTM layer `layer` as one op whose forward and backward run the two
+    /// directions concurrently.
+    private func runBidirectionalLSTM(_ x: Tensor, layer: Int, h0: Tensor, c0: Tensor,
+                                      lengths: [Int]?) throws -> (outputs: [Tensor], h: [Tensor], c: [Tensor]) {
+        var inputs: [Tensor] = []
+        for d in 0..<2 {
+            let sfx = "_l\(layer)" + (d == 1 ? "_reverse" : "")
+            guard let wih = parameter("weight_ih" + sfx), let whh = parameter("weight_hh" + sfx) else {
+                throw TensorError(mode.rawValue, "missing weights for layer \(layer)")
+            }
+            var xproj = try x.matmul(try wih.t())
+            if let bi = parameter("bias_ih" + sfx) { xproj = try xproj.add(bi) }
+            if let bh = parameter("bias_hh" + sfx) { xproj = try xproj.add(bh) }
+            inputs += [xproj, whh, try h0.select(dim: 0, index: 2 * layer + d), try c0.select(dim: 0, index: 2 * layer + d)]
+        }
+        let results = LSTMKernels.pair { d in
+            LSTMKernels.forward(xproj: inputs[4 * d], whh: inputs[4 * d + 1], h0: inputs[4 * d + 2], c0: inputs[4 * d + 3],
+                                reverse: d == 1, lengths: lengths)
+        }
+        let saved = results.flatMap { r in [r.1.gates, r.1.c, r.1.hPrev, r.1.cPrev] }
+        let out = try noGrad { try Tensor.stack([results[0].0, results[1].0], dim: 0) }
+            .recorded(.lstmBidirectional(lengths: lengths), inputs: inputs,
+                      saved: [inputs[1]] + saved[0..<4] + [inputs[5]] + saved[4..<8])
+        let t = x.shape[0]
+        var outputs: [Tensor] = [], hs: [Tensor] = [], cs: [Tensor] = []
+        for d in 0..<2 {
+            let od = try out.select(dim: 0, index: d)
+            outputs.append(try od.narrow(0, 0, t))
+            hs.append(try od.select(dim: 0, index: t))
+            cs.append(try od.select(dim: 0, index: t + 1))
+        }
+        return (outputs, hs, cs)
     }
 }

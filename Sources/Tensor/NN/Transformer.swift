@@ -31,6 +31,8 @@ public final class TransformerEncoderLayer: Module {
         return c.train(training)
     }
 
+    /// The layer on `src` ([B, T, d] if batch first, else [T, B, d]) with optional attention and key
+    /// padding masks (`layer(src, src_mask=, src_key_padding_mask=, is_causal=)`).
     public func forward(_ src: Tensor, srcMask: Tensor? = nil, srcKeyPaddingMask: Tensor? = nil,
                         isCausal: Bool = false) throws -> Tensor {
         guard let attn = child("self_attn") as? MultiheadAttention, let n1 = child("norm1"), let n2 = child("norm2") else {
@@ -75,6 +77,7 @@ public final class TransformerEncoder: Module {
         try registerModule("norm", norm)
     }
 
+    /// All layers in order, then the final norm (`encoder(src, mask=, src_key_padding_mask=)`).
     public func forward(_ src: Tensor, mask: Tensor? = nil, srcKeyPaddingMask: Tensor? = nil, isCausal: Bool = false) throws -> Tensor {
         var x = src
         for case let layer as TransformerEncoderLayer in child("layers")?.children() ?? [] {

@@ -10,6 +10,7 @@ extension Tensor {
     public func sub(_ other: Tensor, alpha: Double = 1) throws -> Tensor {
         try arith(.add, other, alpha: -Float(alpha))
     }
+    /// Elementwise product with broadcasting (`torch.mul`).
     public func mul(_ other: Tensor) throws -> Tensor { try arith(.mul, other) }
     /// True division; integer inputs give float32 (`torch.div`).
     public func div(_ other: Tensor) throws -> Tensor { try arith(.div, other) }
@@ -20,10 +21,15 @@ extension Tensor {
     /// Elementwise minimum; equal operands share the gradient equally (`torch.minimum`).
     public func minimum(_ other: Tensor) throws -> Tensor { try arith(.minimum, other) }
 
+    /// Adds a Python float (a 0-d float32 tensor).
     public func add(_ s: Double) throws -> Tensor { try add(.scalar(s)) }
+    /// Subtracts a Python float.
     public func sub(_ s: Double) throws -> Tensor { try sub(.scalar(s)) }
+    /// Multiplies by a Python float.
     public func mul(_ s: Double) throws -> Tensor { try mul(.scalar(s)) }
+    /// Divides by a Python float.
     public func div(_ s: Double) throws -> Tensor { try div(.scalar(s)) }
+    /// Raises to a Python float power.
     public func pow(_ e: Double) throws -> Tensor { try pow(.scalar(e)) }
 
     /// Floor division with Python's sign rules (`torch.floor_divide`, `//`).
@@ -55,14 +61,23 @@ extension Tensor {
 
     // MARK: Comparisons and logic (bool results, never differentiable)
 
+    /// Elementwise ==, bool result (`torch.eq`).
     public func eq(_ other: Tensor) throws -> Tensor { try compare(other, "eq") { $0 == $1 } }
+    /// Elementwise !=, bool result (`torch.ne`).
     public func ne(_ other: Tensor) throws -> Tensor { try compare(other, "ne") { $0 != $1 } }
+    /// Elementwise <, bool result (`torch.lt`).
     public func lt(_ other: Tensor) throws -> Tensor { try compare(other, "lt") { $0 < $1 } }
+    /// Elementwise <=, bool result (`torch.le`).
     public func le(_ other: Tensor) throws -> Tensor { try compare(other, "le") { $0 <= $1 } }
+    /// Elementwise >, bool result (`torch.gt`).
     public func gt(_ other: Tensor) throws -> Tensor { try compare(other, "gt") { $0 > $1 } }
+    /// Elementwise >=, bool result (`torch.ge`).
     public func ge(_ other: Tensor) throws -> Tensor { try compare(other, "ge") { $0 >= $1 } }
+    /// Elementwise logical and of truth values (`torch.logical_and`, `&` on bools).
     public func logicalAnd(_ other: Tensor) throws -> Tensor { try compare(other, "logical_and") { $0 != 0 && $1 != 0 } }
+    /// Elementwise logical or (`torch.logical_or`, `|` on bools).
     public func logicalOr(_ other: Tensor) throws -> Tensor { try compare(other, "logical_or") { $0 != 0 || $1 != 0 } }
+    /// Elementwise logical xor (`torch.logical_xor`).
     public func logicalXor(_ other: Tensor) throws -> Tensor { try compare(other, "logical_xor") { ($0 != 0) != ($1 != 0) } }
 
     /// Elementwise logical not (`torch.logical_not`, `~` on bool tensors).
@@ -192,4 +207,26 @@ extension Tensor {
     public static func * (a: Double, b: Tensor) throws -> Tensor { try Tensor.scalar(a).mul(b) }
     public static func / (a: Double, b: Tensor) throws -> Tensor { try Tensor.scalar(a).div(b) }
     public static prefix func - (a: Tensor) -> Tensor { a.neg() }
+}
+
+extension Tensor {
+    /// Elementwise |a - b| <= atol + rtol |b| (`torch.isclose`; NaN equal only with `equalNaN`).
+    public func isclose(_ other: Tensor, rtol: Double = 1e-5, atol: Double = 1e-8, equalNaN: Bool = false) throws -> Tensor {
+        let shape = try broadcastShapes(self.shape, other.shape, op: "isclose")
+        return BinaryKernels.generic(self, other, shape, .bool) { a, b in
+            if a.isNaN || b.isNaN { return equalNaN && a.isNaN && b.isNaN ? 1 : 0 }
+            if a == b { return 1 }
+            return Swift.abs(a - b) <= atol + rtol * Swift.abs(b) ? 1 : 0
+        }
+    }
+
+    /// Whether all elements are close (`torch.allclose`).
+    public func allclose(_ other: Tensor, rtol: Double = 1e-5, atol: Double = 1e-8, equalNaN: Bool = false) throws -> Bool {
+        try isclose(other, rtol: rtol, atol: atol, equalNaN: equalNaN).toIntArray().allSatisfy { $0 != 0 }
+    }
+
+    /// Same shape and the same values (`torch.equal`).
+    public func equal(_ other: Tensor) -> Bool {
+        shape == other.shape && zip(toDoubleArray(), other.toDoubleArray()).allSatisfy { $0 == $1 }
+    }
 }

@@ -8,7 +8,9 @@ extension Tensor {
             throw TensorError("tensor", "shape \(fmt(shape)) is invalid for input of size \(data.count)")
         }
         self.init(uninitializedShape: shape, dtype: .float32)
-        data.withUnsafeBufferPointer { floatBase.update(from: $0.baseAddress!, count: data.count) }
+        data.withUnsafeBufferPointer { buf in
+            if let base = buf.baseAddress { floatBase.update(from: base, count: data.count) }
+        }
     }
 
     /// An int64 (or int32) tensor from row-major `data`.
@@ -18,8 +20,10 @@ extension Tensor {
             throw TensorError("tensor", "shape \(fmt(shape)) is invalid for input of size \(data.count)")
         }
         self.init(uninitializedShape: shape, dtype: dtype)
-        for (i, v) in data.enumerated() {
-            if dtype == .int64 { int64Base[i] = v } else { storeDouble(Double(v), at: i) }
+        switch dtype {
+        case .int64: data.withUnsafeBufferPointer { if let b = $0.baseAddress { int64Base.update(from: b, count: data.count) } }
+        case .int32: for (i, v) in data.enumerated() { int32Base[i] = Int32(truncatingIfNeeded: v) }
+        default: for (i, v) in data.enumerated() { storeDouble(Double(v), at: i) }
         }
     }
 
@@ -31,6 +35,23 @@ extension Tensor {
         }
         self.init(uninitializedShape: shape, dtype: .bool)
         for (i, v) in data.enumerated() { boolBase[i] = v ? 1 : 0 }
+    }
+
+    /// A new contiguous tensor whose bytes `fill` writes (row-major, `dtype.itemSize` per element;
+    /// bool as 0/1 bytes): lets data loaders collate batches without an intermediate array.
+    public static func build(shape: [Int], dtype: DType = .float32,
+                             _ fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws -> Tensor {
+        try checkShape(shape, op: "tensor")
+        let t = Tensor(uninitializedShape: shape, dtype: dtype)
+        try fill(UnsafeMutableRawBufferPointer(start: t.storage.bytes, count: t.numel * dtype.itemSize))
+        return t
+    }
+
+    /// Reads the elements of a float32 tensor as one contiguous buffer (copied first if strided).
+    public func withUnsafeFloats<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) throws -> R {
+        guard dtype == .float32 else { throw TensorError("withUnsafeFloats", "expected a float32 tensor, got \(dtype)") }
+        let c = dense()
+        return try body(UnsafeBufferPointer(start: c.floatBase, count: numel))
     }
 
     /// A 0-d float32 tensor (a Python float in an op).
@@ -48,12 +69,15 @@ extension Tensor {
         return t
     }
 
+    /// A tensor of zeros (`torch.zeros`).
     public static func zeros(_ shape: [Int], dtype: DType = .float32) -> Tensor {
         Tensor(uninitializedShape: shape, dtype: dtype, zeroed: true)
     }
 
+    /// A tensor of ones (`torch.ones`).
     public static func ones(_ shape: [Int], dtype: DType = .float32) -> Tensor { full(shape, 1, dtype: dtype) }
 
+    /// An uninitialized tensor (`torch.empty`).
     public static func empty(_ shape: [Int], dtype: DType = .float32) -> Tensor {
         Tensor(uninitializedShape: shape, dtype: dtype)
     }
@@ -65,8 +89,11 @@ extension Tensor {
         return t
     }
 
+    /// Zeros with the shape and dtype of `t` (`torch.zeros_like`).
     public static func zerosLike(_ t: Tensor) -> Tensor { zeros(t.shape, dtype: t.dtype) }
+    /// Ones with the shape and dtype of `t` (`torch.ones_like`).
     public static func onesLike(_ t: Tensor) -> Tensor { ones(t.shape, dtype: t.dtype) }
+    /// `v` everywhere, with the shape and dtype of `t` (`torch.full_like`).
     public static func fullLike(_ t: Tensor, _ v: Double) -> Tensor { full(t.shape, v, dtype: t.dtype) }
 
     /// `torch.arange(start, end, step)`; int64 unless a float dtype is asked for.

@@ -86,6 +86,20 @@ extension Tensor {
         var outShape = shape
         if ndim > 0 { outShape[d] = idx.numel }
         let out = Tensor(uninitializedShape: outShape, dtype: dtype)
+        if d == 0 && ndim > 0 && isContiguous {
+            // Row gather (embedding lookup): one memcpy per index.
+            let rowBytes = numel / Swift.max(size, 1) * dtype.itemSize
+            let src = storage.bytes + offset * dtype.itemSize, dst = out.storage.bytes
+            for j in 0..<idx.numel {
+                var v = Int(idx.int64Base[j])
+                if v < 0 && op != "embedding" { v += size }
+                guard v >= 0 && v < size else {
+                    throw TensorError(op, "index \(idx.int64Base[j]) is out of range for dimension 0 with size \(size)")
+                }
+                (dst + j * rowBytes).copyMemory(from: src + v * rowBytes, byteCount: rowBytes)
+            }
+            return out.recorded(.indexSelect(dim: d, paddingIdx: paddingIdx), inputs: [self], saved: [idx])
+        }
         for j in 0..<idx.numel {
             var v = Int(idx.int64Base[j])
             if v < 0 && op != "embedding" { v += size }

@@ -14,6 +14,7 @@ public enum TensorIndex {
 /// Python/PyTorch subscripting: basic indexing gives views; integer and bool tensor indices
 /// (advanced indexing) give copies with PyTorch's result layout.
 extension Tensor {
+    /// `x[items]`: ints, slices, None and `...` give views; int or bool tensors index as PyTorch's advanced indexing (a copy).
     public func index(_ items: [TensorIndex]) throws -> Tensor {
         let (v, advanced) = try basicPass(items)
         return advanced.isEmpty ? v : try v.advancedIndex(advanced)

@@ -49,6 +49,7 @@ extension Tensor {
         return try matmul(other)
     }
 
+    /// Einstein summation over one or more operands (`torch.einsum`; no `...`, no repeated labels in one operand).
     public static func einsum(_ equation: String, _ operands: [Tensor]) throws -> Tensor {
         try Einsum.evaluate(equation, operands)
     }
@@ -75,8 +76,20 @@ enum Linalg {
             return out
         }
         let A = gemmOperand(a), B = gemmOperand(b)
-        let la = BLAS.layout(rows: m, cols: k, A.strides[A.ndim - 2], A.strides[A.ndim - 1])!
-        let lb = BLAS.layout(rows: k, cols: n, B.strides[B.ndim - 2], B.strides[B.ndim - 1])!
+        guard let la = BLAS.layout(rows: m, cols: k, A.strides[A.ndim - 2], A.strides[A.ndim - 1]),
+              let lb = BLAS.layout(rows: k, cols: n, B.strides[B.ndim - 2], B.strides[B.ndim - 1]) else {
+            throw TensorError("matmul", "internal error: operand layout not usable by sgemm")
+        }
+        if m == 1 && batch.reduce(1, *) == 1 {
+            // One row: y[N] = B^T a (B stored [K, N]) or W a (B = W^T, W stored [N, K]).
+            let incx = la.trans ? la.ld : 1
+            if lb.trans {
+                BLAS.sgemv(rows: n, cols: k, a: B.floatBase, lda: lb.ld, transpose: false, x: A.floatBase, incx: incx, y: out.floatBase)
+            } else {
+                BLAS.sgemv(rows: k, cols: n, a: B.floatBase, lda: lb.ld, transpose: true, x: A.floatBase, incx: incx, y: out.floatBase)
+            }
+            return out
+        }
         let sa = batchStrides(A, batch), sb = batchStrides(B, batch)
         let count = batch.reduce(1, *)
         for i in 0..<count {

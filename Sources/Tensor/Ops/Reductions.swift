@@ -11,6 +11,7 @@ extension Tensor {
         return out.recorded(.sum(dims: d, keepdim: keepdim), inputs: [self])
     }
 
+    /// Sum over one dim.
     public func sum(dim: Int, keepdim: Bool = false) throws -> Tensor { try sum(dims: [dim], keepdim: keepdim) }
 
     /// Mean over `dims` (`torch.mean`); NaN over empty dims, as PyTorch.
@@ -23,6 +24,7 @@ extension Tensor {
         return try sum(dims: d, keepdim: keepdim).div(Double(count))
     }
 
+    /// Mean over one dim.
     public func mean(dim: Int, keepdim: Bool = false) throws -> Tensor { try mean(dims: [dim], keepdim: keepdim) }
 
     /// Maximum over `dims`; ties share the gradient evenly (`torch.amax`).
@@ -56,6 +58,7 @@ extension Tensor {
         try argExtreme(dim, keepdim: keepdim, max: true)
     }
 
+    /// Index of the first minimum along `dim`, or of the flattened tensor when `dim` is nil.
     public func argmin(dim: Int? = nil, keepdim: Bool = false) throws -> Tensor {
         try argExtreme(dim, keepdim: keepdim, max: false)
     }

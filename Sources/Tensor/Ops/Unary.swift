@@ -13,6 +13,22 @@ public enum UnaryKind: Equatable, Sendable {
     /// Clamp to scalar bounds; the gradient passes where `min <= x <= max`.
     case clamp(min: Float?, max: Float?)
 
+    /// Whether the derivative reads x (else only y = f(x)).
+    var derivativeNeedsInput: Bool {
+        switch self {
+        case .neg, .exp, .sqrt, .rsqrt, .tanh, .sigmoid, .expm1, .relu: return false
+        default: return true
+        }
+    }
+
+    /// Whether the derivative reads y = f(x).
+    var derivativeNeedsOutput: Bool {
+        switch self {
+        case .exp, .sqrt, .rsqrt, .tanh, .sigmoid, .expm1, .elu, .relu: return true
+        default: return false
+        }
+    }
+
     var name: String {
         switch self {
         case .gelu: return "Gelu"
@@ -32,38 +48,59 @@ extension Tensor {
         let src = x.dense()
         let out = Tensor(uninitializedShape: shape, dtype: .float32)
         UnaryKernels.forward(kind, src.floatBase, out.floatBase, out.numel)
-        return out.recorded(.unary(kind), inputs: [x], saved: [x, out.alias()])
+        // Save only what the derivative reads (as PyTorch does), so activations are not kept twice.
+        return out.recorded(.unary(kind), inputs: [x],
+                            saved: (kind.derivativeNeedsInput ? [x] : []) + (kind.derivativeNeedsOutput ? [out.alias()] : []))
     }
 
+    /// Elementwise -x (`torch.neg`); integer tensors stay integer.
     public func neg() -> Tensor {
         if dtype != .float32 { return BinaryKernels.int64(self, .scalar(0), shape, dtype) { a, _ in 0 &- a } }
         return unary(.neg)
     }
+    /// Elementwise e^x (`torch.exp`), vectorized, about 1 ulp.
     public func exp() -> Tensor { unary(.exp) }
+    /// Elementwise natural logarithm (`torch.log`).
     public func log() -> Tensor { unary(.log) }
+    /// Elementwise square root (`torch.sqrt`).
     public func sqrt() -> Tensor { unary(.sqrt) }
+    /// Elementwise 1/sqrt(x) (`torch.rsqrt`).
     public func rsqrt() -> Tensor { unary(.rsqrt) }
+    /// Elementwise |x| (`torch.abs`); the gradient at 0 is 0.
     public func abs() -> Tensor {
         if dtype != .float32 { return BinaryKernels.int64(self, .scalar(0), shape, dtype) { a, _ in Swift.abs(a) } }
         return unary(.abs)
     }
+    /// Elementwise tanh (`torch.tanh`), vectorized rational approximation.
     public func tanh() -> Tensor { unary(.tanh) }
+    /// Elementwise 1/(1+e^-x) (`torch.sigmoid`), stable for large |x|.
     public func sigmoid() -> Tensor { unary(.sigmoid) }
+    /// Elementwise max(x, 0) (`torch.relu`); the gradient at 0 is 0.
     public func relu() -> Tensor { unary(.relu) }
+    /// Elementwise sine (`torch.sin`).
     public func sin() -> Tensor { unary(.sin) }
+    /// Elementwise cosine (`torch.cos`).
     public func cos() -> Tensor { unary(.cos) }
+    /// Elementwise log(1 + x) (`torch.log1p`).
     public func log1p() -> Tensor { unary(.log1p) }
+    /// Elementwise e^x - 1 (`torch.expm1`).
     public func expm1() -> Tensor { unary(.expm1) }
+    /// Elementwise x * x (`torch.square`).
     public func square() throws -> Tensor { try mul(self) }
+    /// x * Phi(x), exactly (erf) or with the tanh approximation (`F.gelu`).
     public func gelu(approximate: String = "none") throws -> Tensor {
         guard approximate == "none" || approximate == "tanh" else {
             throw TensorError("gelu", "approximate argument must be either none or tanh, got '\(approximate)'")
         }
         return unary(.gelu(tanh: approximate == "tanh"))
     }
+    /// x * sigmoid(x) (`F.silu`).
     public func silu() -> Tensor { unary(.silu) }
+    /// x for x > 0, else slope * x (`F.leaky_relu`).
     public func leakyRelu(negativeSlope: Double = 0.01) -> Tensor { unary(.leakyRelu(slope: Float(negativeSlope))) }
+    /// x for x > 0, else alpha (e^x - 1) (`F.elu`).
     public func elu(alpha: Double = 1) -> Tensor { unary(.elu(alpha: Float(alpha))) }
+    /// (1/beta) log(1 + e^(beta x)), linear above `threshold` (`F.softplus`).
     public func softplus(beta: Double = 1, threshold: Double = 20) -> Tensor {
         unary(.softplus(beta: Float(beta), threshold: Float(threshold)))
     }
@@ -165,7 +202,7 @@ enum UnaryKernels {
         case .abs: for i in 0..<n { dx[i] = x[i] > 0 ? g[i] : (x[i] < 0 ? -g[i] : 0) }
         case .tanh: for i in 0..<n { dx[i] = g[i] * (1 - y[i] * y[i]) }
         case .sigmoid: for i in 0..<n { dx[i] = g[i] * y[i] * (1 - y[i]) }
-        case .relu: for i in 0..<n { dx[i] = x[i] > 0 ? g[i] : 0 }
+        case .relu: for i in 0..<n { dx[i] = y[i] > 0 ? g[i] : 0 }  // y > 0 exactly where x > 0
         case .sin: for i in 0..<n { dx[i] = g[i] * cosf(x[i]) }
         case .cos: for i in 0..<n { dx[i] = -g[i] * sinf(x[i]) }
         case .log1p: for i in 0..<n { dx[i] = g[i] / (1 + x[i]) }

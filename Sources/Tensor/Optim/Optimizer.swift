@@ -87,6 +87,17 @@ open class Optimizer {
         throw TensorError("optimizer", "step is not implemented")
     }
 
+    /// A hyper-parameter of a group, falling back to the optimizer's default.
+    func opt(_ options: [String: Double], _ key: String) -> Double { options[key] ?? defaults[key] ?? 0 }
+
+    /// A state buffer of `p`, created as zeros if missing.
+    func buf(_ state: ParamState, _ name: String, _ p: Tensor) -> Tensor {
+        if let b = state.buffers[name] { return b }
+        let b = zerosLike(p)
+        state.buffers[name] = b
+        return b
+    }
+
     /// A zero buffer shaped like `p` (or `value`-filled).
     func zerosLike(_ p: Tensor, _ value: Double = 0) -> Tensor { Tensor.full(p.shape, value) }
 
@@ -96,5 +107,79 @@ open class Optimizer {
         body(p.numel, dense.floatBase, tensors.map { $0.floatBase })
         if dense !== p { try p.copyFrom(dense) }
         p.storage.bumpVersion()
+    }
+}
+
+/// An optimizer's state as PyTorch's `optimizer.state_dict()` holds it: per-parameter state by
+/// the parameter's index across all groups ("step" as a 0-d tensor beside the buffers), and the
+/// groups' hyper-parameters with the indices of their parameters.
+public struct OptimizerStateDict {
+    public var state: [Int: [String: Tensor]]
+    public var paramGroups: [(options: [String: Double], params: [Int])]
+
+    public init(state: [Int: [String: Tensor]], paramGroups: [(options: [String: Double], params: [Int])]) {
+        self.state = state
+        self.paramGroups = paramGroups
+    }
+
+    /// Flat `(key, tensor)` pairs for checkpoint files: `state.<i>.<name>` and
+    /// `param_groups.<g>.<option>` (0-d tensors).
+    public var flattened: [(String, Tensor)] {
+        var out: [(String, Tensor)] = []
+        for i in state.keys.sorted() {
+            for (name, t) in (state[i] ?? [:]).sorted(by: { $0.key < $1.key }) { out.append(("state.\(i).\(name)", t)) }
+        }
+        for (g, group) in paramGroups.enumerated() {
+            for (k, v) in group.options.sorted(by: { $0.key < $1.key }) { out.append(("param_groups.\(g).\(k)", .scalar(v))) }
+        }
+        return out
+    }
+}
+
+extension Optimizer {
+    /// The optimizer's state (`state_dict()`); tensors are copies.
+    public func stateDict() -> OptimizerStateDict {
+        var state: [Int: [String: Tensor]] = [:]
+        var groups: [(options: [String: Double], params: [Int])] = []
+        var index = 0
+        for g in paramGroups {
+            var ids: [Int] = []
+            for p in g.params {
+                if let s = self.state[ObjectIdentifier(p)] {
+                    var entry = s.buffers.mapValues { $0.clone() }
+                    entry["step"] = .scalar(s.step)
+                    state[index] = entry
+                }
+                ids.append(index)
+                index += 1
+            }
+            groups.append((g.options, ids))
+        }
+        return OptimizerStateDict(state: state, paramGroups: groups)
+    }
+
+    /// Restores state saved by `stateDict()` (`load_state_dict`); the group structure and the
+    /// buffer shapes must match this optimizer's parameters.
+    public func loadStateDict(_ sd: OptimizerStateDict) throws {
+        guard sd.paramGroups.count == paramGroups.count,
+              zip(sd.paramGroups, paramGroups).allSatisfy({ $0.params.count == $1.params.count }) else {
+            throw TensorError("load_state_dict", "loaded state dict contains a parameter group that doesn't match the size of optimizer's group")
+        }
+        var index = 0
+        for (gi, g) in paramGroups.enumerated() {
+            for (k, v) in sd.paramGroups[gi].options { paramGroups[gi].options[k] = v }
+            for p in g.params {
+                defer { index += 1 }
+                guard let entry = sd.state[index] else { continue }
+                let s = state(for: p)
+                for (name, t) in entry {
+                    if name == "step" { s.step = try t.item(); continue }
+                    guard t.shape == p.shape else {
+                        throw TensorError("load_state_dict", "state \(name) of parameter \(index) has shape \(fmt(t.shape)), parameter has \(fmt(p.shape))")
+                    }
+                    s.buffers[name] = t.to(.float32).clone()
+                }
+            }
+        }
     }
 }

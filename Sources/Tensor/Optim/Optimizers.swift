@@ -12,12 +12,12 @@ public final class SGD: Optimizer {
     }
 
     public override func update(_ p: Tensor, grad: Tensor, options o: [String: Double], state: ParamState) throws {
-        let (lr, mom, damp, wd) = (Float(o["lr"]!), Float(o["momentum"]!), Float(o["dampening"]!), Float(o["weight_decay"]!))
-        let nesterov = o["nesterov"]! != 0
+        let (lr, mom, damp, wd) = (Float(opt(o, "lr")), Float(opt(o, "momentum")), Float(opt(o, "dampening")), Float(opt(o, "weight_decay")))
+        let nesterov = opt(o, "nesterov") != 0
         let first = state.buffers["momentum_buffer"] == nil
         if mom != 0 && first { state.buffers["momentum_buffer"] = zerosLike(p) }
         state.step += 1
-        let bufs = [grad] + (mom != 0 ? [state.buffers["momentum_buffer"]!] : [])
+        let bufs = [grad] + (mom != 0 ? [buf(state, "momentum_buffer", p)] : [])
         try elementwise(p, bufs) { n, w, t in
             for i in 0..<n {
                 var d = t[0][i] + wd * w[i]
@@ -51,8 +51,8 @@ public final class Adam: Optimizer {
     }
 
     public override func update(_ p: Tensor, grad: Tensor, options o: [String: Double], state: ParamState) throws {
-        let (lr, b1, b2, eps, wd) = (o["lr"]!, o["beta1"]!, o["beta2"]!, o["eps"]!, o["weight_decay"]!)
-        let ams = o["amsgrad"]! != 0
+        let (lr, b1, b2, eps, wd) = (opt(o, "lr"), opt(o, "beta1"), opt(o, "beta2"), opt(o, "eps"), opt(o, "weight_decay"))
+        let ams = opt(o, "amsgrad") != 0
         if state.buffers["exp_avg"] == nil {
             state.buffers["exp_avg"] = zerosLike(p)
             state.buffers["exp_avg_sq"] = zerosLike(p)
@@ -64,8 +64,8 @@ public final class Adam: Optimizer {
         let c2sqrt = Float((1 - Foundation.pow(b2, step)).squareRoot())
         let (fb1, fb2, feps, fwd, flr) = (Float(b1), Float(b2), Float(eps), Float(wd), Float(lr))
         let decoupled = self.decoupled
-        var bufs = [grad, state.buffers["exp_avg"]!, state.buffers["exp_avg_sq"]!]
-        if ams { bufs.append(state.buffers["max_exp_avg_sq"]!) }
+        var bufs = [grad, buf(state, "exp_avg", p), buf(state, "exp_avg_sq", p)]
+        if ams { bufs.append(buf(state, "max_exp_avg_sq", p)) }
         try elementwise(p, bufs) { n, w, t in
             for i in 0..<n {
                 var g = t[0][i]
@@ -95,15 +95,15 @@ public final class RMSprop: Optimizer {
     }
 
     public override func update(_ p: Tensor, grad: Tensor, options o: [String: Double], state: ParamState) throws {
-        let (lr, alpha, eps, wd, mom) = (Float(o["lr"]!), Float(o["alpha"]!), Float(o["eps"]!), Float(o["weight_decay"]!), Float(o["momentum"]!))
-        let centered = o["centered"]! != 0
+        let (lr, alpha, eps, wd, mom) = (Float(opt(o, "lr")), Float(opt(o, "alpha")), Float(opt(o, "eps")), Float(opt(o, "weight_decay")), Float(opt(o, "momentum")))
+        let centered = opt(o, "centered") != 0
         if state.buffers["square_avg"] == nil {
             state.buffers["square_avg"] = zerosLike(p)
             if mom > 0 { state.buffers["momentum_buffer"] = zerosLike(p) }
             if centered { state.buffers["grad_avg"] = zerosLike(p) }
         }
         state.step += 1
-        let bufs = [grad, state.buffers["square_avg"]!, state.buffers["momentum_buffer"] ?? grad, state.buffers["grad_avg"] ?? grad]
+        let bufs = [grad, buf(state, "square_avg", p), state.buffers["momentum_buffer"] ?? grad, state.buffers["grad_avg"] ?? grad]
         try elementwise(p, bufs) { n, w, t in
             for i in 0..<n {
                 let g = t[0][i] + wd * w[i]
@@ -136,16 +136,16 @@ public final class Adagrad: Optimizer {
         try super.init(groups, defaults: ["lr": lr, "lr_decay": lrDecay, "weight_decay": weightDecay,
                                           "initial_accumulator_value": initialAccumulatorValue, "eps": eps])
         for g in paramGroups {
-            for p in g.params { state(for: p).buffers["sum"] = zerosLike(p, g.options["initial_accumulator_value"]!) }
+            for p in g.params { state(for: p).buffers["sum"] = zerosLike(p, opt(g.options, "initial_accumulator_value")) }
         }
     }
 
     public override func update(_ p: Tensor, grad: Tensor, options o: [String: Double], state: ParamState) throws {
         state.step += 1
-        let clr = Float(o["lr"]! / (1 + (state.step - 1) * o["lr_decay"]!))
-        let (wd, eps) = (Float(o["weight_decay"]!), Float(o["eps"]!))
-        if state.buffers["sum"] == nil { state.buffers["sum"] = zerosLike(p, o["initial_accumulator_value"]!) }
-        try elementwise(p, [grad, state.buffers["sum"]!]) { n, w, t in
+        let clr = Float(opt(o, "lr") / (1 + (state.step - 1) * opt(o, "lr_decay")))
+        let (wd, eps) = (Float(opt(o, "weight_decay")), Float(opt(o, "eps")))
+        if state.buffers["sum"] == nil { state.buffers["sum"] = zerosLike(p, opt(o, "initial_accumulator_value")) }
+        try elementwise(p, [grad, buf(state, "sum", p)]) { n, w, t in
             for i in 0..<n {
                 let g = t[0][i] + wd * w[i]
                 let s = t[1][i] + g * g

@@ -36,25 +36,14 @@ enum GoldenModules {
         "torch.nn.LSTM": { a in try rnn(a, .lstm) },
         "torch.nn.GRU": { a in try rnn(a, .gru) },
         "torch.nn.utils.rnn.pack_padded_sequence": { a in
-            let lengths = try a.tensor(1, "lengths").toIntArray().map(Int.init)
-            return .packed(try a.tensor(0, "input"), lengths, try a.bool(2, "batch_first", false))
+            .packed(try Functional.packPaddedSequence(try a.tensor(0, "input"), lengths: try a.tensor(1, "lengths").toIntArray().map(Int.init),
+                                                      batchFirst: try a.bool(2, "batch_first", false), enforceSorted: try a.bool(3, "enforce_sorted", true)))
         },
         "torch.nn.utils.rnn.pad_packed_sequence": { a in
-            guard case .packed(let data, let lengths, let producerBatchFirst)? = a.value(0, "sequence") else {
-                throw PyParseError(message: "pad_packed_sequence needs a packed sequence")
-            }
-            let batchFirst = try a.bool(1, "batch_first", false)
-            var x = producerBatchFirst == batchFirst ? data : try data.transpose(0, 1)
-            let timeDim = batchFirst ? 1 : 0
-            let total = try a.optInt(3, "total_length") ?? (lengths.max() ?? 0)
-            let have = x.shape[timeDim]
-            if total < have { x = try x.narrow(timeDim, 0, total) }
-            if total > have {
-                var pads = [Int](repeating: 0, count: 2 * (x.ndim - timeDim))
-                pads[pads.count - 1] = total - have
-                x = try x.pad(pads)
-            }
-            return .tuple([.tensor(x), .tensor(try Tensor(ints: lengths.map(Int64.init)))])
+            guard case .packed(let p)? = a.value(0, "sequence") else { throw PyParseError(message: "pad_packed_sequence needs a packed sequence") }
+            let (x, lengths) = try Functional.padPackedSequence(p, batchFirst: try a.bool(1, "batch_first", false),
+                                                                paddingValue: try a.double(2, "padding_value", 0), totalLength: try a.optInt(3, "total_length"))
+            return .tuple([.tensor(x), .tensor(lengths)])
         },
         "torch.nn.Conv1d": { a in try conv(a, dims: 1) },
         "torch.nn.Conv2d": { a in try conv(a, dims: 2) },
@@ -115,11 +104,9 @@ enum GoldenModules {
     }
 
     static func callRNN(_ m: RNN, _ a: PyArgs) throws -> PyValue {
-        var x: Tensor, lengths: [Int]? = nil
+        var packed: PackedSequence? = nil, x: Tensor? = nil
         switch a.value(0, "input") {
-        case .packed(let data, let l, let bf)?:
-            guard bf == m.batchFirst else { throw NotImplemented(what: "packed layout differing from the module's") }
-            (x, lengths) = (data, l)
+        case .packed(let p)?: packed = p
         case let v?: x = try PyEval.toTensor(v)
         case nil: throw PyParseError(message: "missing input")
         }
@@ -129,10 +116,18 @@ enum GoldenModules {
         case .tensor(let h)?: h0 = h
         default: break
         }
-        let r = try m.forward(x, h0: h0, c0: c0, lengths: lengths)
-        let out: PyValue = lengths.map { .packed(r.output, $0, m.batchFirst) } ?? .tensor(r.output)
-        if let c = r.c { return .tuple([out, .tuple([.tensor(r.h), .tensor(c)])]) }
-        return .tuple([out, .tensor(r.h)])
+        let out: PyValue, h: Tensor, c: Tensor?
+        if let p = packed {
+            let r = try m.forward(p, h0: h0, c0: c0)
+            (out, h, c) = (.packed(r.output), r.h, r.c)
+        } else if let x = x {
+            let r = try m.forward(x, h0: h0, c0: c0)
+            (out, h, c) = (.tensor(r.output), r.h, r.c)
+        } else {
+            throw PyParseError(message: "missing input")
+        }
+        if let c = c { return .tuple([out, .tuple([.tensor(h), .tensor(c)])]) }
+        return .tuple([out, .tensor(h)])
     }
 
     static func conv(_ a: PyArgs, dims: Int) throws -> PyValue {

@@ -20,8 +20,7 @@ indirect enum PyValue {
     case module(Module)
     case optimizer(Optimizer)
     case lambda([String], PyExpr)
-    /// A packed batch: padded data in the producer's layout, lengths, batch_first.
-    case packed(Tensor, [Int], Bool)
+    case packed(PackedSequence)
 }
 
 /// The op is not (yet) available in mrsh: counted as "not implemented" by the runner.
