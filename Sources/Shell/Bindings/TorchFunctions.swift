@@ -85,6 +85,13 @@ enum TorchFunctions {
             Tensor.manualSeed(UInt64(truncatingIfNeeded: try a.int("seed")))
             return .none
         },
+        "set_num_threads": Binding(["int"], method: false) { a in
+            let n = try a.int("int")
+            guard n > 0 else { throw ScriptError("RuntimeError", "set_num_threads expects a positive integer") }
+            IntraOpThreads.set(n)
+            return .none
+        },
+        "get_num_threads": Binding([], method: false) { _ in .int(IntraOpThreads.count) },
         "is_tensor": Binding(["obj"], method: false) { a in .bool(Convert.isTensor(a.value("obj") ?? .none)) },
         "numel": Binding(["input"]) { a in .int(try a.tensor("input").numel) },
         "is_grad_enabled": Binding([], method: false) { _ in .bool(GradMode.isEnabled) },
