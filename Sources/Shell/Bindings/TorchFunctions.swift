@@ -119,6 +119,27 @@ enum TorchFunctions {
         }
     }
 
+    /// `torch.div(input, other, *, rounding_mode=None)`: true division, or "floor" / "trunc" rounding.
+    static let divBinding = Binding(["input", "other", "*", "rounding_mode"]) { a in
+        let (x, y) = (try a.tensor("input"), try a.tensor("other"))
+        let mode: String? = a.has("rounding_mode") ? try a.string("rounding_mode", "") : nil
+        switch mode {
+        case nil: return Convert.wrap(try x.div(y))
+        case "floor"?: return Convert.wrap(try x.floorDivide(y))
+        case "trunc"?: return Convert.wrap(try truncDivide(x, y))
+        case let m?: throw ScriptError("RuntimeError", "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '\(m)'")
+        }
+    }
+
+    /// Division rounded toward zero: the floor quotient plus one where the exact quotient is a
+    /// negative non-integer.
+    static func truncDivide(_ x: Tensor, _ y: Tensor) throws -> Tensor {
+        let q = try x.floorDivide(y)
+        let inexact = try x.remainder(y).ne(.scalar(0))
+        let negative = try x.lt(.scalar(0)).logicalXor(try y.lt(.scalar(0)))
+        return try q.add(try inexact.logicalAnd(negative).to(q.dtype))
+    }
+
     static func bin(_ f: @escaping (Tensor, Tensor) throws -> Tensor) -> Binding {
         Binding(["input", "other"]) { a in Convert.wrap(try f(try a.tensor("input"), try a.tensor("other"))) }
     }
@@ -131,7 +152,7 @@ enum TorchFunctions {
             Convert.wrap(try a.tensor("input").sub(try a.tensor("other"), alpha: try a.double("alpha", 1)))
         },
         "mul": bin { try $0.mul($1) }, "multiply": bin { try $0.mul($1) },
-        "div": bin { try $0.div($1) }, "divide": bin { try $0.div($1) },
+        "div": divBinding, "divide": divBinding,
         "true_divide": bin { try $0.div($1) },
         "floor_divide": bin { try $0.floorDivide($1) }, "remainder": bin { try $0.remainder($1) },
         "pow": Binding(["input", "exponent"]) { a in Convert.wrap(try a.tensor("input").pow(try a.tensor("exponent"))) },
