@@ -68,7 +68,10 @@ extension Functional {
 /// The forward-backward recursions of one sample over the extended labels (blank, l1, blank, ...)
 /// in probability space with per-step normalization (Rabiner scaling): log p is the sum of the
 /// log scales, and the gradient is a ratio in which all scales cancel, so no log/exp sits in the
-/// inner loops and nothing underflows.
+/// inner loops. The recursions run in Double: within one time step the states' probabilities
+/// span far more than float32's range once a model is peaky (e.g. blank-dominated early in CTC
+/// training: the last states of a long target sit ~e^-400 below the first), and a state that
+/// underflows to 0 made the loss infinite.
 private struct CTCSample {
     let x: UnsafeMutablePointer<Float>  // dense [T, N, C]
     let t: Int, n: Int, c: Int, batch: Int
@@ -84,9 +87,9 @@ private struct CTCSample {
         if t == 0 { return labels.isEmpty ? 0 : (zeroInfinity ? 0 : .infinity) }
         // Whether the transition j-2 -> j (skipping a blank) is allowed.
         let skip = (0..<s).map { $0 >= 2 && ext[$0] != blank && ext[$0] != ext[$0 - 2] }
-        var y = [Float](repeating: 0, count: t * s)
-        for time in 0..<t { for j in 0..<s { y[time * s + j] = FastMath.exp(lp(time, ext[j])) } }
-        var alpha = [Float](repeating: 0, count: t * s)
+        var y = [Double](repeating: 0, count: t * s)
+        for time in 0..<t { for j in 0..<s { y[time * s + j] = Foundation.exp(Double(lp(time, ext[j]))) } }
+        var alpha = [Double](repeating: 0, count: t * s)
         alpha[0] = y[0]
         if s > 1 { alpha[1] = y[1] }
         var logLik = Double(normalize(&alpha, 0, s))
@@ -101,7 +104,7 @@ private struct CTCSample {
             logLik += Double(normalize(&alpha, cur, s))
         }
         let last = (t - 1) * s
-        logLik += Double(Foundation.log(s > 1 ? alpha[last + s - 1] + alpha[last + s - 2] : alpha[last]))
+        logLik += (Foundation.log(s > 1 ? alpha[last + s - 1] + alpha[last + s - 2] : alpha[last]))
         let nll = logLik.isNaN ? Float.infinity : Float(-logLik)
         if nll == .infinity && zeroInfinity { return 0 }
         if let g = grad { backward(alpha, y, ext, skip, impossible: nll == .infinity, g) }
@@ -109,8 +112,8 @@ private struct CTCSample {
     }
 
     /// Scales alpha[from..<from+count] to sum 1; returns log of the scale (-inf if all zero).
-    private func normalize(_ a: inout [Float], _ from: Int, _ count: Int) -> Float {
-        var sum: Float = 0
+    private func normalize(_ a: inout [Double], _ from: Int, _ count: Int) -> Double {
+        var sum: Double = 0
         for j in from..<(from + count) { sum += a[j] }
         if sum > 0 {
             let inv = 1 / sum
@@ -119,10 +122,10 @@ private struct CTCSample {
         return Foundation.log(sum)
     }
 
-    private func backward(_ alpha: [Float], _ y: [Float], _ ext: [Int], _ skip: [Bool], impossible: Bool,
+    private func backward(_ alpha: [Double], _ y: [Double], _ ext: [Int], _ skip: [Bool], impossible: Bool,
                           _ g: UnsafeMutablePointer<Float>) {
         let s = ext.count
-        var beta = [Float](repeating: 0, count: t * s)
+        var beta = [Double](repeating: 0, count: t * s)
         beta[(t - 1) * s + s - 1] = y[(t - 1) * s + s - 1]
         if s > 1 { beta[(t - 1) * s + s - 2] = y[(t - 1) * s + s - 2] }
         _ = normalize(&beta, (t - 1) * s, s)
@@ -136,7 +139,7 @@ private struct CTCSample {
             }
             _ = normalize(&beta, cur, s)
         }
-        var acc = [Float](repeating: 0, count: c)
+        var acc = [Double](repeating: 0, count: c)
         for time in 0..<t {
             let row = g + (time * n + batch) * c
             if impossible {
@@ -144,7 +147,7 @@ private struct CTCSample {
                 continue
             }
             for k in 0..<c { acc[k] = 0 }
-            var total: Float = 0
+            var total: Double = 0
             for j in 0..<s {
                 let i = time * s + j
                 let z = y[i] > 0 ? alpha[i] * beta[i] / y[i] : 0
@@ -153,7 +156,7 @@ private struct CTCSample {
             }
             // d(-log p)/d lp(t, k) = -(sum over s with label k of alpha beta / y) / p; scales cancel.
             let inv = 1 / total
-            for k in 0..<c { row[k] = -acc[k] * inv }
+            for k in 0..<c { row[k] = Float(-acc[k] * inv) }
         }
     }
 }
