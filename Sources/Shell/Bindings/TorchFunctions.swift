@@ -131,9 +131,15 @@ enum TorchFunctions {
         }
     }
 
-    /// Division rounded toward zero: the floor quotient plus one where the exact quotient is a
-    /// negative non-integer.
+    /// Division rounded toward zero. Floats: trunc(x / y) as floor of |q| with q's sign (so -0.25
+    /// gives -0., as PyTorch); integers: the floor quotient plus one where the exact quotient is
+    /// a negative non-integer.
     static func truncDivide(_ x: Tensor, _ y: Tensor) throws -> Tensor {
+        if x.dtype.isFloatingPoint || y.dtype.isFloatingPoint {
+            let q = try x.div(y)
+            let down = try q.floorDivide(.scalar(1)), up = try q.neg().floorDivide(.scalar(1)).neg()
+            return try Tensor.where(try q.lt(.scalar(0)), up, down)
+        }
         let q = try x.floorDivide(y)
         let inexact = try x.remainder(y).ne(.scalar(0))
         let negative = try x.lt(.scalar(0)).logicalXor(try y.lt(.scalar(0)))
@@ -167,6 +173,7 @@ enum TorchFunctions {
         "sigmoid": unaryBinding { $0.sigmoid() }, "relu": unaryBinding { $0.relu() }, "sin": unaryBinding { $0.sin() },
         "cos": unaryBinding { $0.cos() }, "log1p": unaryBinding { $0.log1p() }, "expm1": unaryBinding { $0.expm1() },
         "square": unaryBinding { try $0.square() }, "isnan": unaryBinding { $0.isnan() }, "isinf": unaryBinding { $0.isinf() },
+        "isfinite": unaryBinding { try $0.isnan().logicalOr($0.isinf()).logicalNot() },
         "clamp": clampBinding, "clip": clampBinding,
         "where": Binding(["condition", "input", "other"], method: false) { a in
             Convert.wrap(try Tensor.where(try a.tensor("condition"), try a.tensor("input"), try a.tensor("other")))
