@@ -50,4 +50,25 @@ final class ConfigBindingTests: XCTestCase {
         XCTAssertEqual(r.out, "1\n2\ntensor([ True, False, False, False])\n")
         XCTAssertTrue(r.err.contains("RuntimeError"), r.err)
     }
+
+    /// CTC on a blank-dominated output with a long target (as W2's model after its first update):
+    /// the states near the end of the target lie ~e^-580 below the first ones, which float32
+    /// scaling flushed to an infinite loss. Oracle: log-space CTC in float64 (numpy) on the same
+    /// float32 log-probs: 486.5543.
+    func testCtcOnBlankPeakyOutputIsFinite() {
+        let r = run("""
+        import torch
+        logits = torch.zeros(148, 1, 50)
+        logits[:, :, 0] = 8.0
+        lp = torch.log_softmax(logits, dim=-1).requires_grad_()
+        targets = (torch.arange(73) % 49 + 1)[None, :]
+        loss = torch.nn.functional.ctc_loss(lp, targets, input_lengths=torch.tensor([148]), target_lengths=torch.tensor([73]), reduction="sum")
+        print(f"{loss.item():.3f}")
+        loss.backward()
+        print(torch.isfinite(lp.grad).all().item())
+
+        """)
+        XCTAssertEqual(r.err, "")
+        XCTAssertEqual(r.out, "486.554\nTrue\n")
+    }
 }
