@@ -54,8 +54,8 @@ final class ConfigE2ETests: XCTestCase {
 
         let first = try run.mrsh(["++num_epochs", "2"])
         XCTAssertEqual(first.status, 0, first.stderr)
-        XCTAssertTrue(first.stdout.contains("start epoch 1 with learning rate 0.003"), first.stdout)
-        XCTAssertTrue(first.stdout.contains("start epoch 2 with learning rate 0.003"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("start epoch 1 with learning rate 0.001"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("start epoch 2 with learning rate 0.001"), first.stdout)
         XCTAssertTrue(fm.fileExists(atPath: run.file("models/epoch.002.safetensors").path))
         let lr = try String(contentsOf: run.file("learning_rates"), encoding: .utf8)
         let dev1 = try XCTUnwrap(score(lr, epoch: 1, key: "dev_loss_ce"), lr)
