@@ -1,6 +1,6 @@
 // Data benchmark: HDF read throughput and pipeline batches/s on a synthetic corpus, compared
 // with h5py reading the same file (if python3 has h5py). Usage:
-//   mrsh-data-bench gen <out.hdf> [frames] [dim]      write a synthetic corpus
+//   mrsh-data-bench gen <out.hdf> [frames] [dim] [seed]   write a synthetic corpus
 //   mrsh-data-bench [corpus.hdf]                       benchmark (generates a 500k-frame corpus if none given)
 import Datasets
 import Foundation
@@ -83,10 +83,11 @@ func main() throws {
     var args = Array(CommandLine.arguments.dropFirst())
     if args.first == "gen" {
         args.removeFirst()
-        guard let out = args.first else { print("usage: mrsh-data-bench gen <out.hdf> [frames] [dim]"); exit(2) }
+        guard let out = args.first else { print("usage: mrsh-data-bench gen <out.hdf> [frames] [dim] [seed]"); exit(2) }
         let frames = args.count > 1 ? Int(args[1]) ?? 500_000 : 500_000
         let dim = args.count > 2 ? Int(args[2]) ?? 40 : 40
-        let info = try SyntheticCorpus.write(path: out, numFrames: frames, dim: dim)
+        let seed = args.count > 3 ? UInt32(args[3]) ?? 42 : 42
+        let info = try SyntheticCorpus.write(path: out, numFrames: frames, dim: dim, seed: seed)
         print("wrote \(out): \(info.numSeqs) sequences, \(info.numFrames) frames, dim \(dim)")
         return
     }

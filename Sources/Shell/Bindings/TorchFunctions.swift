@@ -85,6 +85,13 @@ enum TorchFunctions {
             Tensor.manualSeed(UInt64(truncatingIfNeeded: try a.int("seed")))
             return .none
         },
+        "set_num_threads": Binding(["int"], method: false) { a in
+            let n = try a.int("int")
+            guard n > 0 else { throw ScriptError("RuntimeError", "set_num_threads expects a positive integer") }
+            IntraOpThreads.set(n)
+            return .none
+        },
+        "get_num_threads": Binding([], method: false) { _ in .int(IntraOpThreads.count) },
         "is_tensor": Binding(["obj"], method: false) { a in .bool(Convert.isTensor(a.value("obj") ?? .none)) },
         "numel": Binding(["input"]) { a in .int(try a.tensor("input").numel) },
         "is_grad_enabled": Binding([], method: false) { _ in .bool(GradMode.isEnabled) },
@@ -112,6 +119,33 @@ enum TorchFunctions {
         }
     }
 
+    /// `torch.div(input, other, *, rounding_mode=None)`: true division, or "floor" / "trunc" rounding.
+    static let divBinding = Binding(["input", "other", "*", "rounding_mode"]) { a in
+        let (x, y) = (try a.tensor("input"), try a.tensor("other"))
+        let mode: String? = a.has("rounding_mode") ? try a.string("rounding_mode", "") : nil
+        switch mode {
+        case nil: return Convert.wrap(try x.div(y))
+        case "floor"?: return Convert.wrap(try x.floorDivide(y))
+        case "trunc"?: return Convert.wrap(try truncDivide(x, y))
+        case let m?: throw ScriptError("RuntimeError", "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '\(m)'")
+        }
+    }
+
+    /// Division rounded toward zero. Floats: trunc(x / y) as floor of |q| with q's sign (so -0.25
+    /// gives -0., as PyTorch); integers: the floor quotient plus one where the exact quotient is
+    /// a negative non-integer.
+    static func truncDivide(_ x: Tensor, _ y: Tensor) throws -> Tensor {
+        if x.dtype.isFloatingPoint || y.dtype.isFloatingPoint {
+            let q = try x.div(y)
+            let down = try q.floorDivide(.scalar(1)), up = try q.neg().floorDivide(.scalar(1)).neg()
+            return try Tensor.where(try q.lt(.scalar(0)), up, down)
+        }
+        let q = try x.floorDivide(y)
+        let inexact = try x.remainder(y).ne(.scalar(0))
+        let negative = try x.lt(.scalar(0)).logicalXor(try y.lt(.scalar(0)))
+        return try q.add(try inexact.logicalAnd(negative).to(q.dtype))
+    }
+
     static func bin(_ f: @escaping (Tensor, Tensor) throws -> Tensor) -> Binding {
         Binding(["input", "other"]) { a in Convert.wrap(try f(try a.tensor("input"), try a.tensor("other"))) }
     }
@@ -124,7 +158,7 @@ enum TorchFunctions {
             Convert.wrap(try a.tensor("input").sub(try a.tensor("other"), alpha: try a.double("alpha", 1)))
         },
         "mul": bin { try $0.mul($1) }, "multiply": bin { try $0.mul($1) },
-        "div": bin { try $0.div($1) }, "divide": bin { try $0.div($1) },
+        "div": divBinding, "divide": divBinding,
         "true_divide": bin { try $0.div($1) },
         "floor_divide": bin { try $0.floorDivide($1) }, "remainder": bin { try $0.remainder($1) },
         "pow": Binding(["input", "exponent"]) { a in Convert.wrap(try a.tensor("input").pow(try a.tensor("exponent"))) },
@@ -139,6 +173,7 @@ enum TorchFunctions {
         "sigmoid": unaryBinding { $0.sigmoid() }, "relu": unaryBinding { $0.relu() }, "sin": unaryBinding { $0.sin() },
         "cos": unaryBinding { $0.cos() }, "log1p": unaryBinding { $0.log1p() }, "expm1": unaryBinding { $0.expm1() },
         "square": unaryBinding { try $0.square() }, "isnan": unaryBinding { $0.isnan() }, "isinf": unaryBinding { $0.isinf() },
+        "isfinite": unaryBinding { try $0.isnan().logicalOr($0.isinf()).logicalNot() },
         "clamp": clampBinding, "clip": clampBinding,
         "where": Binding(["condition", "input", "other"], method: false) { a in
             Convert.wrap(try Tensor.where(try a.tensor("condition"), try a.tensor("input"), try a.tensor("other")))

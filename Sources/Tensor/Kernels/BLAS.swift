@@ -82,3 +82,12 @@ enum BLAS {
         return key
     }()
 }
+
+/// Intra-op thread count of the tensor kernels (OpenBLAS), as `torch.set_num_threads` sets it.
+public enum IntraOpThreads {
+    /// The current count (OpenBLAS's own default until set).
+    public static var count: Int { Int(openblas_get_num_threads()) }
+
+    /// Sets the number of threads OpenBLAS uses; `n` must be positive.
+    public static func set(_ n: Int) { BLAS.setThreads(n) }
+}
