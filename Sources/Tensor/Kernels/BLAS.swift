@@ -85,9 +85,10 @@ enum BLAS {
 
 /// Intra-op thread count of the tensor kernels (OpenBLAS), as `torch.set_num_threads` sets it.
 public enum IntraOpThreads {
-    /// The current count (OpenBLAS's own default until set).
-    public static var count: Int { Int(openblas_get_num_threads()) }
+    /// The current count: how many threads a large GEMM is split over (OpenBLAS itself runs
+    /// single-threaded, see `BLAS.maxThreads`).
+    public static var count: Int { BLAS.maxThreads }
 
-    /// Sets the number of threads OpenBLAS uses; `n` must be positive.
+    /// Sets how many threads large GEMMs use (1 or 2 on this machine); `n` must be positive.
     public static func set(_ n: Int) { BLAS.setThreads(n) }
 }
