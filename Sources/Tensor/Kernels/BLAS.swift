@@ -21,7 +21,9 @@ enum BLAS {
     nonisolated(unsafe) static var maxThreads = Swift.min(2, Int(openblas_get_num_threads()))
     /// Multiply-adds from which a GEMM is split (about 25 µs of one core).
     static let splitMACs = 1 << 21
-    private static let singleThreadedOpenBLAS: Void = { openblas_set_num_threads(1) }()
+    /// Reads the start-up thread count into `maxThreads` before pinning OpenBLAS to one thread
+    /// (static properties initialize lazily, so the order must be explicit).
+    private static let singleThreadedOpenBLAS: Void = { _ = maxThreads; openblas_set_num_threads(1) }()
 
     /// C[m, n] = A[m, k] B[k, n] (+ beta C) in float32, row-major C with leading dimension ldc.
     /// Large products are split in two along M (or N when M is small) and run concurrently.
