@@ -14,6 +14,7 @@ extension Runtime {
         }
         for c in ExcTypes.all { b[c.name] = .type(c) }
         installUnaryFastPaths(&b)
+        b["Ellipsis"] = .ellipsis
         b["NotImplemented"] = .builtin(PyBuiltin("NotImplemented", { _, _, _, _ in .none }))
         def("print") { rt, _, args, kw in try rt.builtinPrint(args, kw) }
         def("repr") { rt, _, args, _ in try expectCount("repr", args, 1, 1); return .str(try rt.repr(args[0])) }

@@ -310,7 +310,8 @@ extension Parser {
             advance()
             return try parseBraces(t.pos)
         case .op("..."):
-            throw error("'...' (Ellipsis) is not supported by mrsh")
+            advance()
+            return .constant(.ellipsis)
         case .op("@"):
             throw error("decorators are not supported by mrsh")
         default:

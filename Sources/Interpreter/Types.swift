@@ -22,6 +22,7 @@ enum BuiltinTypes {
     static let host = PyClass(name: "host", base: nil, isBuiltin: true)
     static let file = PyClass(name: "TextIOWrapper", base: nil, isBuiltin: true)
     static let descriptor = PyClass(name: "property", base: nil, isBuiltin: true)
+    static let ellipsis = PyClass(name: "ellipsis", base: nil, isBuiltin: true)
 }
 
 /// The class of a value.
@@ -45,7 +46,9 @@ func typeOf(_ v: Value) -> PyClass {
     case .instance(let i): return i.cls
     case .module: return BuiltinTypes.module
     case .iterator: return BuiltinTypes.iterator
-    case .host(let h): return (h as? FileObject) != nil ? BuiltinTypes.file : BuiltinTypes.host
+    case .host(let h):
+        if h is FileObject { return BuiltinTypes.file }
+        return h === EllipsisObject.shared ? BuiltinTypes.ellipsis : BuiltinTypes.host
     case .superProxy: return BuiltinTypes.superType
     case .descriptor: return BuiltinTypes.descriptor
     case .unbound: return BuiltinTypes.noneType

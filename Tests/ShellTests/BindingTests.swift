@@ -143,6 +143,38 @@ final class BindingTests: XCTestCase {
         """)
     }
 
+    /// `...` expands to as many full slices as needed, for reading and assignment (values by hand:
+    /// x = arange(24).reshape(2, 3, 4), so x[i, j, k] = 12i + 4j + k).
+    func testEllipsisIndexing() {
+        let r = run("""
+        import torch
+        x = torch.arange(24).reshape(2, 3, 4)
+        print(x[..., 0].tolist(), x[..., None].shape, x[...].shape)
+        print(x[0, ...].tolist())
+        print(x[..., 1, :].tolist(), x[0, ..., 2].tolist(), x[None, ..., 0].shape)
+        y = torch.arange(6).reshape(2, 3)
+        y[..., 1:] = 0
+        print(y.tolist())
+        y[..., 0] = torch.tensor([7, 8])
+        print(y.tolist(), y[1, 2, ...].item())
+
+        """)
+        XCTAssertEqual(r.err, "")
+        XCTAssertEqual(r.out, """
+        [[0, 4, 8], [12, 16, 20]] torch.Size([2, 3, 4, 1]) torch.Size([2, 3, 4])
+        [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]
+        [[4, 5, 6, 7], [16, 17, 18, 19]] [2, 6, 10] torch.Size([1, 2, 3])
+        [[0, 0, 0], [3, 0, 0]]
+        [[7, 0, 0], [8, 0, 0]] 0
+
+        """)
+        for src in ["x[..., 0, ...]", "x[..., ...] = 1"] {
+            let bad = run("import torch\nx = torch.zeros(2, 3)\n\(src)\n")
+            XCTAssertTrue(bad.err.contains("IndexError: an index can only have a single ellipsis ('...')"), bad.err)
+            XCTAssertTrue(bad.err.contains("line 3"), bad.err)
+        }
+    }
+
     func testOptimizerLoopReducesLoss() {
         let r = run("""
         import torch

@@ -180,10 +180,14 @@ final class TensorObject: HostObject {
         try rethrowing { try t.indexPut(items, v) }
     }
 
-    /// A Python subscript as tensor index items: ints, slices, None, tensors, lists of ints.
+    /// A Python subscript as tensor index items: ints, slices, None, `...`, tensors, lists of ints.
+    /// Like PyTorch, at most one `...` (it stands for as many full slices as the other items leave).
     static func indexItems(_ index: Value) throws -> [TensorIndex] {
-        if case .tuple(let xs) = index { return try xs.map(indexItem) }
-        return [try indexItem(index)]
+        guard case .tuple(let xs) = index else { return [try indexItem(index)] }
+        if xs.lazy.filter(\.isEllipsis).count > 1 {
+            throw ScriptError("IndexError", "an index can only have a single ellipsis ('...')")
+        }
+        return try xs.map(indexItem)
     }
 
     private static func indexItem(_ v: Value) throws -> TensorIndex {
@@ -191,6 +195,7 @@ final class TensorObject: HostObject {
         case .int(let n): return .int(n)
         case .bool(let b): return .tensor(try Tensor(bools: [b], shape: []))
         case .none: return .newAxis
+        case _ where v.isEllipsis: return .ellipsis
         case .slice(let s):
             func bound(_ x: Value) throws -> Int? {
                 switch x {
