@@ -1,3 +1,5 @@
+import Tensor
+
 /// JSON for the plain values of checkpoints (optimizer hyper-parameters, scalars), with exact
 /// doubles (shortest repr out, correctly rounded in) and Python's `NaN`/`Infinity` extensions.
 /// Tuples are written as lists; dict keys must be strings (or ints, written as strings).
@@ -31,26 +33,7 @@ public enum PlainJSON {
         }
     }
 
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func jsonString(_ s: String) -> String { Safetensors.jsonString(s) }
 
     /// Parses JSON text; objects become (non-ordered-dict) `PickleDict`s with string keys in text order.
     public static func decode(_ text: String) throws -> PickleValue {

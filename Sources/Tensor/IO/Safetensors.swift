@@ -56,8 +56,8 @@ public enum Safetensors {
         return header
     }
 
-    /// JSON string literal with the escapes JSON requires.
-    static func jsonString(_ s: String) -> String {
+    /// JSON string literal with the escapes JSON requires (also used by the Engine's JSON writer).
+    public static func jsonString(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
