@@ -3,7 +3,7 @@ import Foundation
 import Tensor
 
 extension Engine {
-    /// `task = "forward"` / `forward()`: the loaded model (eval mode, no-grad) over `forward_data`
+    /// `task = "forward"` / `forward()`: the loaded model (eval mode, no-grad) over `forward` (the dataset of the config key `forward`, as in Mini-RETURNN; `forward_data` is read when `forward` is not set)
     /// with `forward_init_hook`, `forward_step` and `forward_finish_hook`. Outputs marked with
     /// `run_ctx.mark_as_output` go to `outputFile` (default: the `forward_output_file` setting) through
     /// `SimpleHDFWriter`: the first output is the HDF `inputs`, further ones extra keys.
@@ -31,7 +31,7 @@ extension Engine {
             finishHook: { context in try running("forward_finish_hook") { try functions.forwardFinishHook?(RunContext(context)) } })
         model.eval()
         defer { model.train() }
-        let steps = try run.run(try backend.batches(dataset: "forward_data", epoch: max(loop.epoch, 1)), epoch: max(loop.epoch, 1),
+        let steps = try run.run(try backend.batches(dataset: "forward", epoch: max(loop.epoch, 1)), epoch: max(loop.epoch, 1),
                                 globalStep: loop.globalStep, events: events)
         try writer?.close()
         return steps

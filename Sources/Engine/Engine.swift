@@ -51,5 +51,5 @@ import Tensor
 /// newbob_relative_error_threshold [-0.01], newbob_relative_error_grow_threshold [= threshold],
 /// newbob_relative_error_div_by_old [False], newbob_error_threshold [-0.01],
 /// newbob_multi_num_epochs [5], newbob_multi_update_interval [= num_epochs]; log, log_verbosity [3],
-/// log_format; forward_data, forward_output_file (mrsh: where `mark_as_output` tensors are written).
+/// log_format; forward (the forward task's dataset; `forward_data` is read when it is not set), forward_output_file (mrsh: where `mark_as_output` tensors are written).
 public enum EngineModule { public static let name = "Engine" }

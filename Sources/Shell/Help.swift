@@ -52,7 +52,7 @@ enum Help {
         "engine.init_model": "init_model(): builds the model with get_model and loads the last checkpoint (resumes a run).",
         "engine.train": "train(epochs=None) / engine.train(): trains to num_epochs (or `epochs` more); Ctrl-C stops at the next step.",
         "engine.evaluate": "evaluate(): scores of the current model on dev and eval_datasets (nothing stored).",
-        "engine.forward": "forward(output_file=None): runs forward_step over forward_data; returns the number of sequences.",
+        "engine.forward": "forward(output_file=None): runs forward_step over the config's forward dataset; returns the number of sequences.",
         "engine.load_model": "load_model(epoch=None): loads the checkpoint of `epoch` (default: the newest) into the model.",
         "engine.next_batch": "next_batch(dataset='train'): the next batch dict as train_step sees it.",
         "engine.run_train_step": "run_train_step(batch): train_step and backward without an update; the losses by name.",
@@ -61,6 +61,9 @@ enum Help {
         "engine.scores": "scores(): the learning-rate control table and a plot of the dev score per epoch.",
         "load_dataset": "load_dataset(opts): a dataset from a RETURNN options dict ({'class': 'HDFDataset', 'files': [...]}).",
         "init_dataset": "init_dataset(opts): the same as load_dataset (from returnn.datasets import init_dataset).",
+        "dump_dataset": "dump_dataset(dataset='train', epoch=1, start_seq=0, end_seq=10, type='stdout', key='data', stats=False, dump_stats=None, dump_prefix=...): prints sequences (type stdout, print_shape, print_tag, dump_tag, dump_seq_len, null) and length statistics, as `mrsh dump-dataset`; returns the number of sequences.",
+        "analyze_dataset_batches": "analyze_dataset_batches(dataset='train', epoch=1, end_seq=-1, verbose=False): batches an epoch with the config's batch_size/max_seqs/... and prints sequences per batch and padding; returns {'batches', 'seqs', 'padding'}.",
+        "average_checkpoints": "average_checkpoints(checkpoints, output_path): averages checkpoint files (safetensors or Mini-RETURNN .pt) into output_path (safetensors); returns the newest epoch.",
     ]
 
     static func install(_ interp: Interpreter, out: @escaping (String) -> Void) {

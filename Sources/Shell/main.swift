@@ -33,6 +33,10 @@ struct MrshCommand: ParsableCommand {
         mrsh                      interactive when stdin is a terminal, else runs the piped program
         mrsh -f config.mrs [++key value ...]   run a config; then its `task`, like rnn.py
         mrsh -c 'print(1)'        run a string
+        mrsh dump-dataset SOURCE [--dataset dev] [--endseq -1] [--type print_shape] ...
+        mrsh analyze-dataset-batches SOURCE [--dataset train] [++batch_size 10000]
+        mrsh avg-checkpoints --checkpoints A B ... --output_path OUT
+                                  RETURNN's tools (SOURCE: config, dataset dict or .hdf); --help for each
         """)
 
     func validate() throws {
@@ -42,6 +46,9 @@ struct MrshCommand: ParsableCommand {
 
 /// Parses the command line and runs; returns the exit status.
 func runMain(_ arguments: [String]) -> Int32 {
+    if let first = arguments.first, Tools.commands[first] != nil {
+        return Interpreter.onLargeStack { Tools.run(arguments) ?? 2 }
+    }
     var options: MrshCommand
     // Overrides start at the first `++key`; `-i` / `--keep-going` may still follow them.
     let split = arguments.firstIndex { $0.hasPrefix("++") } ?? arguments.count

@@ -93,7 +93,7 @@ final class TensorEngineTests: XCTestCase {
     func testForwardWritesOutputsThatReadBack() throws {
         try engine("a").train()
         let output = dir.appendingPathComponent("a/forward.hdf").path
-        let e = try engine("a", extra: ["task": .string("forward"), "forward_data": TensorEngineSupport.hdf(corpus.dev, ordering: "default"),
+        let e = try engine("a", extra: ["task": .string("forward"), "forward": TensorEngineSupport.hdf(corpus.dev, ordering: "default"),
                                         "forward_output_file": .string(output), "load": .string(checkpoint("a", epoch: 3))])
         try e.run()
         let written = try HDFDataset(files: [output])
@@ -163,6 +163,28 @@ final class TensorEngineTests: XCTestCase {
         }
         let bad = try engine("m3") { _ in throw EngineRunError(message: "boom") }
         XCTAssertThrowsError(try bad.train()) { XCTAssertEqual("\($0)", "while running train_step: boom") }
+    }
+
+    func testMissingDevFileFailsBeforeTheFirstStep() throws {
+        var steps = 0
+        let missing = dir.appendingPathComponent("no-such-dev.hdf").path
+        let e = try engine("md", extra: ["dev": TensorEngineSupport.hdf(missing, ordering: "sorted")]) { _ in steps += 1 }
+        XCTAssertThrowsError(try e.train()) { XCTAssertTrue("\($0)".contains("no-such-dev.hdf"), "\($0)") }
+        XCTAssertEqual(steps, 0, "the missing dev file is reported before epoch 1 trains")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("md/models/epoch.001.safetensors").path))
+    }
+
+    func testForwardReadsTheLegacyForwardDataKey() throws {
+        try engine("f").train()
+        let output = dir.appendingPathComponent("f/forward.hdf").path
+        let e = try engine("f", extra: ["task": .string("forward"), "forward_data": TensorEngineSupport.hdf(corpus.dev, ordering: "default"),
+                                        "forward_output_file": .string(output), "load": .string(checkpoint("f", epoch: 3))])
+        try e.run()
+        let written = try HDFDataset(files: [output])
+        try written.initSeqOrder(epoch: 1)
+        let source = try HDFDataset(files: [corpus.dev])
+        try source.initSeqOrder(epoch: 1)
+        XCTAssertEqual(written.numSeqs, source.numSeqs)
     }
 
     func testRunContextTotalLoss() throws {

@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 
 /// Averages model checkpoints as RETURNN's `tools/torch_avg_checkpoints.py` does: per key, the sum
@@ -27,6 +28,19 @@ public enum CheckpointAveraging {
                                epoch: epochs.compactMap { $0 }.max(), step: steps.compactMap { $0 }.max(),
                                moduleVersions: first.moduleVersions,
                                extraMetadata: ["merged_epochs": try list(epochs), "merged_steps": try list(steps)])
+    }
+
+    /// Averages the checkpoint files `inputs` (safetensors or Mini-RETURNN `.pt`) and writes the
+    /// result to `output` as safetensors, atomically.
+    /// - Throws: `CheckpointError` naming a missing or unreadable input, or the output.
+    @discardableResult
+    public static func averageFiles(_ inputs: [String], output: String) throws -> ModelCheckpoint {
+        for path in inputs where !FileManager.default.fileExists(atPath: path) {
+            throw CheckpointError(path: path, message: "input checkpoint not found")
+        }
+        let averaged = try average(try inputs.map { try ModelCheckpoint.load(from: $0) }, source: output)
+        try averaged.save(to: output)
+        return averaged
     }
 
     /// The running sum of one key.

@@ -23,6 +23,8 @@ public enum ConfigKeys {
         "newbob_multi_num_epochs", "newbob_multi_update_interval",
         // logging
         "log", "log_verbosity", "log_format",
+        // mrsh's additions
+        "forward_data", "forward_output_file",
     ]
 
     /// One warning per config key that is not known but is close to a known one

@@ -1,7 +1,8 @@
 import Datasets
 
 /// The datasets of a run by their engine names: `train`, `dev`, the `eval_datasets` keys and
-/// `forward_data`, each made once from its options dict in the config (`init_dataset`), or given
+/// `forward` (Mini-RETURNN's key of the forward task's dataset; mrsh's earlier name `forward_data`
+/// is still read when `forward` is not set), each made once from its options dict in the config (`init_dataset`), or given
 /// directly as objects (Swift callers, tests, the shell's `init_dataset` results).
 public final class DatasetProvider {
     private let config: EngineConfig?
@@ -32,10 +33,14 @@ public final class DatasetProvider {
         return dataset
     }
 
-    private let topLevelKeys: Set<String> = ["train", "dev", "eval", "forward_data"]
+    private let topLevelKeys: Set<String> = ["train", "dev", "eval", "forward", "forward_data"]
 
     private func options(_ name: String) throws -> ConfigValue? {
         guard let config else { return nil }
+        if name == "forward", config.value(forKey: "forward") == nil, let legacy = config.value(forKey: "forward_data") {
+            if case .none = legacy { return nil }
+            return legacy
+        }
         if topLevelKeys.contains(name), let value = config.value(forKey: name) {
             if case .none = value { return nil }
             return value

@@ -33,6 +33,7 @@ public final class EpochLoop<Backend: TrainingBackend> {
     private var progress: EpochProgress<Backend.Batch>?
     private let stopLock = NSLock()
     private var stopFlag = false
+    private var datasetsPrepared = false
 
     public init(settings: EngineSettings, modelSettings: EpochModelSettings, control: LearningRateControl,
                 backend: Backend, events: @escaping (EngineEvent) -> Void = { _ in }) {
@@ -85,6 +86,10 @@ public final class EpochLoop<Backend: TrainingBackend> {
     /// Trains until `num_epochs` (or `epochs` more epochs), or until a stop request.
     public func train(epochs: Int? = nil) throws -> TrainOutcome {
         let target = epochs.map { epoch + $0 } ?? finalEpoch
+        if epoch < target && !datasetsPrepared {
+            try backend.prepareDatasets(["train"] + settings.evalDatasetNames)
+            datasetsPrepared = true
+        }
         while epoch < target {
             guard try runEpoch(epoch + 1, isFinal: epoch + 1 == max(target, finalEpoch)) else {
                 return .stopped(epoch: epoch + 1, globalStep: globalStep)

@@ -51,6 +51,10 @@ public final class TensorTrainingBackend: TrainingBackend {
         optimizer?.setLearningRate(effectiveLearningRate)
     }
 
+    public func prepareDatasets(_ names: [String]) throws {
+        for name in names { _ = try datasets.dataset(name) }
+    }
+
     public func batches(dataset name: String, epoch: Int) throws -> AnyIterator<LoadedBatch> {
         let loader = try BatchLoader(dataset: try datasets.dataset(name), epoch: epoch, options: pipeline)
         var done = false

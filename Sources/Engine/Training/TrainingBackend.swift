@@ -22,6 +22,13 @@ public protocol TrainingBackend: AnyObject {
     func loadModelState(_ checkpoint: ModelCheckpoint) throws
     func optimizerState() throws -> OptimizerCheckpoint?
     func loadOptimizerState(_ checkpoint: OptimizerCheckpoint) throws
+    /// Opens the datasets under `names` (train and the eval datasets before the first epoch), so
+    /// that a missing or unreadable file is reported before any training time is spent.
+    func prepareDatasets(_ names: [String]) throws
+}
+
+public extension TrainingBackend {
+    func prepareDatasets(_ names: [String]) throws {}
 }
 
 /// What a step reports back.

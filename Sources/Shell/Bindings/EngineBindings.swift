@@ -116,7 +116,7 @@ final class EngineSession {
     func current() throws -> Engine {
         if let e = engine { return e }
         var datasets: [String: Dataset] = [:]
-        for name in ["train", "dev", "eval", "forward_data"] {
+        for name in ["train", "dev", "eval", "forward", "forward_data"] {
             if case .host(let d as DatasetObject)? = interp[global: name] { datasets[name] = d.dataset }
         }
         let verbosity: Int = { if case .int(let v)? = interp[global: "log_verbosity"] { return v }; return 3 }()
@@ -248,7 +248,58 @@ final class EngineSession {
             .host(DatasetObject(try Dataset.create(options: try EngineSession.options(try a.required("opts")))))
         }
         interp.setBuiltin("load_dataset", loadDataset.function("load_dataset"))
+        installTools()
         interp.registerModule("returnn.datasets") { PyModule(name: "returnn.datasets", attributes: ["init_dataset": loadDataset.function("init_dataset")]) }
+    }
+
+    /// RETURNN's tools as functions: `dump_dataset`, `analyze_dataset_batches`, `average_checkpoints`.
+    private func installTools() {
+        let interp = self.interp, out = self.out
+        func def(_ name: String, _ params: [String], _ body: @escaping (Args) throws -> Value) {
+            interp.setBuiltin(name, Binding(params, method: false) { a in try rethrowing { try body(a) } }.function(name))
+        }
+        def("dump_dataset", ["dataset", "epoch", "start_seq", "end_seq", "type", "key", "stats", "dump_stats", "dump_prefix"]) { a in
+            var options = DatasetDumpOptions()
+            options.epoch = try a.int("epoch", 1)
+            options.startSeq = try a.int("start_seq", 0)
+            options.endSeq = a.has("end_seq") ? DatasetDumpOptions.endSeq(try a.int("end_seq")) : 10
+            let type = try a.string("type", "stdout")
+            guard let kind = DatasetDumpOptions.Kind(rawValue: type) else {
+                throw ScriptError("ValueError", "dump_dataset(): unknown type '\(type)'; one of "
+                                  + DatasetDumpOptions.Kind.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            options.kind = kind
+            options.key = try a.string("key", "data")
+            options.dumpStats = a.has("dump_stats") ? try a.string("dump_stats", "") : nil
+            options.stats = try a.bool("stats", false) || options.dumpStats != nil
+            options.dumpPrefix = try a.string("dump_prefix", options.dumpPrefix)
+            let dataset = try ToolDatasets.dataset(a.value("dataset") ?? .str("train"), interp: interp)
+            let summary = try DatasetDump.run(dataset, options) { out($0 + "\n") }
+            return .int(summary.sequences)
+        }
+        def("analyze_dataset_batches", ["dataset", "epoch", "end_seq", "verbose"]) { a in
+            let dataset = try ToolDatasets.dataset(a.value("dataset") ?? .str("train"), interp: interp)
+            let pipeline = try DatasetProvider.pipelineOptions(GlobalsConfig(interp: interp))
+            let stats = try BatchAnalysis.run(dataset, epoch: try a.int("epoch", 1), pipeline: pipeline,
+                                              endSeq: a.has("end_seq") ? DatasetDumpOptions.endSeq(try a.int("end_seq")) : nil,
+                                              perBatch: try a.bool("verbose", false)) { out($0 + "\n") }
+            let ratios = stats.paddingRatio
+            return .dict(PyDict([("batches", .int(stats.batches)), ("seqs", .int(stats.sequences)),
+                                 ("padding", .dict(PyDict(ratios.keys.sorted().map { ($0, Value.float(ratios[$0]!)) })))]))
+        }
+        def("average_checkpoints", ["checkpoints", "output_path"]) { a in
+            guard case .list(let list) = try a.required("checkpoints") else {
+                throw ScriptError("TypeError", "average_checkpoints(): checkpoints must be a list of file names")
+            }
+            let inputs: [String] = try list.items.map { v in
+                guard case .str(let s) = v else { throw ScriptError("TypeError", "average_checkpoints(): checkpoints must be file names") }
+                return s
+            }
+            let output = try a.string("output_path", "")
+            guard !output.isEmpty else { throw ScriptError("TypeError", "average_checkpoints() missing required argument 'output_path'") }
+            let averaged = try CheckpointAveraging.averageFiles(inputs, output: output)
+            return averaged.epoch.map { .int($0) } ?? .none
+        }
     }
 
     /// Dataset options from a language dict.
