@@ -1,6 +1,7 @@
 // Data benchmark: HDF read throughput and pipeline batches/s on a synthetic corpus, compared
 // with h5py reading the same file (if python3 has h5py). Usage:
 //   mrsh-data-bench gen <out.hdf> [frames] [dim] [seed]   write a synthetic corpus
+//   mrsh-data-bench gen-ctc <out.hdf> [seqs] [seed]      write a W2-shaped CTC corpus (80-dim, labels T/8)
 //   mrsh-data-bench [corpus.hdf]                       benchmark (generates a 500k-frame corpus if none given)
 import Datasets
 import Foundation
@@ -81,6 +82,15 @@ func h5pyBaseline(_ path: String) -> String {
 
 func main() throws {
     var args = Array(CommandLine.arguments.dropFirst())
+    if args.first == "gen-ctc" {
+        args.removeFirst()
+        guard let out = args.first else { print("usage: mrsh-data-bench gen-ctc <out.hdf> [seqs] [seed]"); exit(2) }
+        let seqs = args.count > 1 ? Int(args[1]) ?? 1000 : 1000
+        let seed = args.count > 2 ? UInt32(args[2]) ?? 42 : 42
+        let info = try SyntheticCorpus.writeCTC(path: out, numSeqs: seqs, seed: seed)
+        print("wrote \(out): \(info.numSeqs) sequences, \(info.numFrames) frames, dim 80, labels T/8 over 1..49")
+        return
+    }
     if args.first == "gen" {
         args.removeFirst()
         guard let out = args.first else { print("usage: mrsh-data-bench gen <out.hdf> [frames] [dim] [seed]"); exit(2) }
