@@ -38,7 +38,10 @@ final class EngineShellTests: XCTestCase {
 
     """
 
-    func runDir() throws -> URL {
+    func runDir() throws -> URL { try Self.makeRunDir() }
+
+    /// A fresh folder holding the config as `cfg.mrs`.
+    static func makeRunDir() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mrsh-engine-\(getpid())-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try EngineShellTests.config.write(to: dir.appendingPathComponent("cfg.mrs"), atomically: true, encoding: .utf8)

@@ -5,12 +5,7 @@ import XCTest
 /// RETURNN's tools as `mrsh` subcommands and as language functions, run by the binary on the
 /// engine test config (DummyDataset, seeded).
 final class ToolCommandTests: XCTestCase {
-    private func runDir() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mrsh-tools-\(getpid())-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try EngineShellTests.config.write(to: dir.appendingPathComponent("cfg.mrs"), atomically: true, encoding: .utf8)
-        return dir
-    }
+    private func runDir() throws -> URL { try EngineShellTests.makeRunDir() }
 
     func testAnalyzeBatchesUsesTheConfigsBatchingAndOverrides() throws {
         let dir = try runDir()
