@@ -1,4 +1,5 @@
 @testable import Engine
+import Datasets
 import Foundation
 import XCTest
 

@@ -1,3 +1,4 @@
+import Datasets
 /// Options of `cleanup_old_models` (True or a dict with these keys).
 public struct CleanupOptions: Equatable {
     public var keepLastN = 2

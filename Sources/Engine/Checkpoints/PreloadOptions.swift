@@ -1,3 +1,4 @@
+import Datasets
 import Tensor
 
 /// One entry of `preload_from_files`: parameters taken from another checkpoint after the model is built.

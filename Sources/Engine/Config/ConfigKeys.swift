@@ -1,3 +1,4 @@
+import Datasets
 /// The top-level settings the Engine knows (RETURNN's names), and the check for misspelled ones.
 public enum ConfigKeys {
     /// Every setting read by Mini-RETURNN's engine, updater, learning-rate control, log and

@@ -1,3 +1,4 @@
+import Datasets
 import Tensor
 
 /// Builds the optimizer of the `optimizer` setting (`{"class": "adam", ...}`, class matched

@@ -1,5 +1,15 @@
-/// "Did you mean" hints for misspelled names (Levenshtein distance, as starlark-go suggests).
+/// "Did you mean" hints for misspelled names (Levenshtein distance, as starlark-go suggests),
+/// shared by the datasets' and the engine's error messages.
 public enum DidYouMean {
+    /// The closest candidate by case-insensitive distance within max(2, name.count / 3), or nil
+    /// (the datasets' looser rule: option and key names are often abbreviated or re-cased).
+    public static func loose(for name: String, among candidates: [String]) -> String? {
+        let lowered = name.lowercased()
+        let scored = candidates.map { ($0, distance(lowered, $0.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
+        return best.1 <= Swift.max(2, lowered.count / 3) ? best.0 : nil
+    }
+
     /// The closest candidate within distance max(1, name.count / 4), or nil.
     public static func suggestion(for name: String, among candidates: [String]) -> String? {
         let limit = max(1, name.count / 4)
