@@ -54,11 +54,13 @@ let package = Package(
         .executableTarget(name: "mrsh-demo", dependencies: ["Engine", "Datasets", "Tensor"], path: "Sources/Demo",
                           swiftSettings: fast),
 
-        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        // The PyTorch golden-case reader shared by TensorTests and ShellTests (a plain target: test targets cannot depend on each other).
+        .target(name: "GoldenCases", dependencies: ["Tensor"], path: "Tests/GoldenCases"),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "GoldenCases"]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Datasets", "Tensor"]),
-        .testTarget(name: "ShellTests", dependencies: ["Shell"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "GoldenCases"]),
     ],
     swiftLanguageModes: [.v5]
 )

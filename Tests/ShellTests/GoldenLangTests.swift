@@ -1,4 +1,5 @@
 import Foundation
+import GoldenCases
 import Interpreter
 import Tensor
 import XCTest
@@ -9,7 +10,7 @@ import XCTest
 /// that a PyTorch user's spelling works at the prompt. `swift test --filter GoldenLang`.
 final class GoldenLangTests: XCTestCase {
     func testGoldenLang() throws {
-        let folder = GoldenLangCase.folder()
+        let folder = GoldenCase.folder()
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
             .filter { $0.hasSuffix(".json") && $0 != "manifest.json" }.sorted()
         XCTAssertFalse(files.isEmpty, "no golden files in \(folder.path)")
@@ -19,7 +20,7 @@ final class GoldenLangTests: XCTestCase {
         }
         var passed = 0, failed = 0
         for file in files {
-            for c in try GoldenLangCase.load(folder.appendingPathComponent(file)) {
+            for c in try GoldenCase.load(folder.appendingPathComponent(file)) {
                 if let why = GoldenLangTests.run(c) {
                     failed += 1
                     XCTFail("golden-lang \(c.family)/\(c.name): \(why)")
@@ -32,7 +33,7 @@ final class GoldenLangTests: XCTestCase {
     }
 
     /// Runs one case; nil when it passes, else what went wrong.
-    static func run(_ c: GoldenLangCase) -> String? {
+    static func run(_ c: GoldenCase) -> String? {
         Tensor.manualSeed(0)
         let session = Session(sinks: OutputSinks(out: { _ in }, err: { _ in }))
         let interp = session.interp
@@ -66,7 +67,7 @@ final class GoldenLangTests: XCTestCase {
         }
     }
 
-    static func runCall(_ c: GoldenLangCase, _ interp: Interpreter) throws -> String? {
+    static func runCall(_ c: GoldenCase, _ interp: Interpreter) throws -> String? {
         var inputs: [String: Tensor] = [:]
         for (k, v) in c.inputs {
             let t = v.clone()
@@ -89,7 +90,7 @@ final class GoldenLangTests: XCTestCase {
         for (i, (o, e)) in zip(outs, c.output).enumerated() {
             guard let e = e else { continue }
             guard let o = o else { return "output \(i) is None" }
-            if let m = goldenLangMismatch(o, e, atol: c.atol, rtol: c.rtol) { return "output \(i): \(m)" }
+            if let m = goldenMismatch(o, e, atol: c.atol, rtol: c.rtol) { return "output \(i): \(m)" }
         }
         if !c.grads.isEmpty {
             var total: Tensor? = nil
@@ -102,14 +103,14 @@ final class GoldenLangTests: XCTestCase {
         }
         for (name, expected) in c.grads.sorted(by: { $0.key < $1.key }) {
             let g = inputs[name]?.grad ?? params[name]?.grad ?? Tensor.zeros(expected.shape)
-            if let m = goldenLangMismatch(g, expected, atol: c.atol, rtol: c.rtol) { return "grad \(name): \(m)" }
+            if let m = goldenMismatch(g, expected, atol: c.atol, rtol: c.rtol) { return "grad \(name): \(m)" }
         }
         return nil
     }
 
     /// Optimizer cases: gradients are set from Swift, the learning rate and `step()` go through
     /// the language (`g["lr"] = ...` on `opt.param_groups`), params and state are compared.
-    static func runOptimizer(_ c: GoldenLangCase, _ interp: Interpreter) throws -> String? {
+    static func runOptimizer(_ c: GoldenCase, _ interp: Interpreter) throws -> String? {
         let params = try c.inputs.mapValues { try $0.clone().requiresGrad(true) }
         for (k, v) in params { interp[global: k] = .host(TensorObject(v, parameter: true)) }
         try interp.run("opt = " + c.call + "\n", file: "<call>")
@@ -117,49 +118,49 @@ final class GoldenLangTests: XCTestCase {
         guard let steps = c.json["steps"] as? [[String: Any]] else { return "no steps" }
         for (i, step) in steps.enumerated() {
             for (k, v) in step["grads"] as? [String: Any] ?? [:] {
-                params[k]?.grad = try GoldenLangCase.tensor(v as? [String: Any] ?? [:], "steps.\(i).grads.\(k)")
+                params[k]?.grad = try GoldenCase.tensor(v as? [String: Any] ?? [:], "steps.\(i).grads.\(k)")
             }
             if let lr = step["lr"] as? NSNumber {
                 try interp.run("for g in opt.param_groups:\n    g['lr'] = \(lr.doubleValue)\n", file: "<lr>")
             }
             try interp.run("opt.step()\n", file: "<step>")
             for (k, v) in step["params"] as? [String: Any] ?? [:] {
-                let expected = try GoldenLangCase.tensor(v as? [String: Any] ?? [:], "params")
+                let expected = try GoldenCase.tensor(v as? [String: Any] ?? [:], "params")
                 guard let p = params[k] else { return "unknown param \(k)" }
-                if let m = goldenLangMismatch(p, expected, atol: c.atol, rtol: c.rtol) { return "step \(i) param \(k): \(m)" }
+                if let m = goldenMismatch(p, expected, atol: c.atol, rtol: c.rtol) { return "step \(i) param \(k): \(m)" }
             }
             for (k, v) in step["state"] as? [String: Any] ?? [:] {
                 guard let p = params[k], let entries = v as? [String: Any] else { continue }
                 let st = o.opt.state(for: p)
                 for (name, value) in entries {
                     if name == "step" {
-                        if st.step != GoldenLangCase.number(value) { return "step \(i) state \(k).step: \(st.step)" }
+                        if st.step != GoldenCase.number(value) { return "step \(i) state \(k).step: \(st.step)" }
                         continue
                     }
                     guard let actual = st.buffers[name] else { return "step \(i): missing state \(k).\(name)" }
-                    let expected = try GoldenLangCase.tensor(value as? [String: Any] ?? [:], name)
-                    if let m = goldenLangMismatch(actual, expected, atol: c.atol, rtol: c.rtol) { return "step \(i) state \(k).\(name): \(m)" }
+                    let expected = try GoldenCase.tensor(value as? [String: Any] ?? [:], name)
+                    if let m = goldenMismatch(actual, expected, atol: c.atol, rtol: c.rtol) { return "step \(i) state \(k).\(name): \(m)" }
                 }
             }
         }
         return nil
     }
 
-    static func runClip(_ c: GoldenLangCase, _ interp: Interpreter) throws -> String? {
+    static func runClip(_ c: GoldenCase, _ interp: Interpreter) throws -> String? {
         let params = try c.inputs.mapValues { try $0.clone().requiresGrad(true) }
         for (k, v) in c.json["grads_in"] as? [String: Any] ?? [:] {
-            params[k]?.grad = try GoldenLangCase.tensor(v as? [String: Any] ?? [:], "grads_in.\(k)")
+            params[k]?.grad = try GoldenCase.tensor(v as? [String: Any] ?? [:], "grads_in.\(k)")
         }
         for (k, v) in params { interp[global: k] = .host(TensorObject(v, parameter: true)) }
         let result = try interp.evaluate(c.call, file: "<call>")
         if let expected = c.output.first ?? nil {
             guard let t = tensor(result) else { return "expected a tensor result" }
-            if let m = goldenLangMismatch(t, expected, atol: c.atol, rtol: c.rtol) { return "total norm: \(m)" }
+            if let m = goldenMismatch(t, expected, atol: c.atol, rtol: c.rtol) { return "total norm: \(m)" }
         }
         for (k, v) in c.json["grads_out"] as? [String: Any] ?? [:] {
-            let expected = try GoldenLangCase.tensor(v as? [String: Any] ?? [:], "grads_out.\(k)")
+            let expected = try GoldenCase.tensor(v as? [String: Any] ?? [:], "grads_out.\(k)")
             guard let g = params[k]?.grad else { return "no grad for \(k)" }
-            if let m = goldenLangMismatch(g, expected, atol: c.atol, rtol: c.rtol) { return "grad \(k): \(m)" }
+            if let m = goldenMismatch(g, expected, atol: c.atol, rtol: c.rtol) { return "grad \(k): \(m)" }
         }
         return nil
     }

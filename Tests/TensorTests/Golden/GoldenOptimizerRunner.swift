@@ -1,4 +1,5 @@
 import Foundation
+import GoldenCases
 import Tensor
 
 /// Runs `optimizer` cases (5 steps compared with PyTorch's params and state) and `clip` cases.

@@ -1,44 +1,51 @@
 import Foundation
 import Tensor
 
-/// One case of a PyTorch golden file (see Tests/Fixtures/torch/README.md).
-struct GoldenCase {
-    let family: String
-    let name: String
-    let kind: String
-    let call: String
-    let inputs: [String: Tensor]
-    let output: [Tensor?]
-    let upstream: [Tensor?]
-    let grads: [String: Tensor]
-    let atol: Double
-    let rtol: Double
+/// A malformed golden file or case.
+public struct GoldenFormatError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// One case of a PyTorch golden file (see Tests/Fixtures/torch/README.md), shared by the Swift-API
+/// runner (TensorTests) and the language runner (ShellTests).
+public struct GoldenCase {
+    public let family: String
+    public let name: String
+    public let kind: String
+    public let call: String
+    public let inputs: [String: Tensor]
+    public let output: [Tensor?]
+    public let upstream: [Tensor?]
+    public let grads: [String: Tensor]
+    public let atol: Double
+    public let rtol: Double
     /// `module` cases: constructor text and state_dict; `optimizer`/`clip` cases: the raw JSON.
-    let module: String?
-    let params: [String: Tensor]
-    let json: [String: Any]
+    public let module: String?
+    public let params: [String: Tensor]
+    public let json: [String: Any]
 
     /// The folder of golden files: $MRSH_TORCH_GOLDEN, else the project's copy.
-    static func folder() -> URL {
+    public static func folder() -> URL {
         let file = #filePath
         if let env = ProcessInfo.processInfo.environment["MRSH_TORCH_GOLDEN"], !env.isEmpty {
             return URL(fileURLWithPath: env)
         }
         return URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Fixtures/torch")
+            .appendingPathComponent("Fixtures/torch")
     }
 
     /// All cases of `<family>.json` in `folder`; a missing or malformed file throws.
-    static func load(_ url: URL) throws -> [GoldenCase] {
+    public static func load(_ url: URL) throws -> [GoldenCase] {
         let data = try Data(contentsOf: url)
         guard let arr = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
-            throw PyParseError(message: "\(url.lastPathComponent): expected a JSON array of cases")
+            throw GoldenFormatError("\(url.lastPathComponent): expected a JSON array of cases")
         }
         let family = url.deletingPathExtension().lastPathComponent
         return try arr.map { try GoldenCase(family: family, json: $0) }
     }
 
-    init(family: String, json c: [String: Any]) throws {
+    public init(family: String, json c: [String: Any]) throws {
         self.family = family
         name = c["name"] as? String ?? "?"
         kind = c["kind"] as? String ?? "?"
@@ -66,7 +73,7 @@ struct GoldenCase {
         rtol = (c["rtol"] as? NSNumber)?.doubleValue ?? 1e-5
     }
 
-    static func tensorList(_ v: Any?, _ what: String) throws -> [Tensor?] {
+    public static func tensorList(_ v: Any?, _ what: String) throws -> [Tensor?] {
         if let d = v as? [String: Any] { return [try tensor(d, what)] }
         if let arr = v as? [Any] {
             return try arr.map { item -> Tensor? in
@@ -77,7 +84,7 @@ struct GoldenCase {
         return []
     }
 
-    static func number(_ x: Any) -> Double {
+    public static func number(_ x: Any) -> Double {
         if let s = x as? String {
             switch s {
             case "NaN": return .nan
@@ -90,22 +97,22 @@ struct GoldenCase {
         return (x as? NSNumber)?.doubleValue ?? .nan
     }
 
-    static func tensor(_ d: [String: Any], _ what: String) throws -> Tensor {
+    public static func tensor(_ d: [String: Any], _ what: String) throws -> Tensor {
         guard let shape = d["shape"] as? [Int], let dtype = d["dtype"] as? String, let data = d["data"] as? [Any] else {
-            throw PyParseError(message: "\(what): malformed tensor")
+            throw GoldenFormatError("\(what): malformed tensor")
         }
         switch dtype {
         case "float32": return try Tensor(data.map { Float(number($0)) }, shape: shape)
         case "int64": return try Tensor(ints: data.map { Int64(number($0)) }, shape: shape)
         case "bool": return try Tensor(bools: data.map { ($0 as? Bool) ?? (number($0) != 0) }, shape: shape)
-        default: throw PyParseError(message: "\(what): unknown dtype \(dtype)")
+        default: throw GoldenFormatError("\(what): unknown dtype \(dtype)")
         }
     }
 }
 
 /// Elementwise comparison with the golden rule: |a - e| <= atol + rtol |e|, NaN matches NaN,
 /// infinities exactly, integer and bool dtypes exactly. Returns a description of the first mismatch.
-func goldenMismatch(_ actual: Tensor, _ expected: Tensor, atol: Double, rtol: Double) -> String? {
+public func goldenMismatch(_ actual: Tensor, _ expected: Tensor, atol: Double, rtol: Double) -> String? {
     guard actual.shape == expected.shape else {
         return "shape \(actual.shape) != expected \(expected.shape)"
     }
