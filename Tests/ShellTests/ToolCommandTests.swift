@@ -72,3 +72,34 @@ final class ToolCommandTests: XCTestCase {
         XCTAssertEqual(avg2.map { $0.float32Values() }, avg.map { $0.float32Values() })
     }
 }
+
+/// The forward task from a config: its dataset under Mini-RETURNN's key `forward` (or mrsh's
+/// older `forward_data`), outputs written by `run_ctx.mark_as_output` read back as HDF.
+final class ForwardTaskShellTests: XCTestCase {
+    static let forwardStep = """
+
+    def forward_step(*, model, data, run_ctx, **kwargs):
+        logits = model(data["data"])
+        run_ctx.mark_as_output(torch.log_softmax(logits, dim=-1), "log_probs", lengths=data["data:size1"])
+
+    """
+
+    func testForwardTaskWithEitherKey() throws {
+        let dir = try EngineShellTests.makeRunDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cfg = dir.appendingPathComponent("cfg.mrs")
+        try (EngineShellTests.config + Self.forwardStep).write(to: cfg, atomically: true, encoding: .utf8)
+        var r = try BinaryRunner.run(["-f", "cfg.mrs", "++num_epochs", "1"], cwd: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for key in ["forward", "forward_data"] {
+            let out = "out_\(key).hdf"
+            try (EngineShellTests.config + Self.forwardStep + "\n\(key) = dev\n").write(to: cfg, atomically: true, encoding: .utf8)
+            r = try BinaryRunner.run(["-f", "cfg.mrs", "++task", "forward", "++load", "models/epoch.001.safetensors",
+                                      "++forward_output_file", out], cwd: dir)
+            XCTAssertEqual(r.status, 0, "\(key): \(r.stderr)")
+            r = try BinaryRunner.run(["dump-dataset", out, "--type", "print_shape", "--endseq", "-1"], cwd: dir)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stdout.contains("seq 5/6 (83.33%) data shape: (5, 4)"), "\(key): \(r.stdout)")
+        }
+    }
+}
