@@ -352,6 +352,7 @@ extension Compiler {
             (try expr(cl.iter), try storer(cl.target), try cl.conditions.map { try condition($0) })
         }
         let kind = c.kind
+        if kind == .generator { return lazyGenerator(element, clauses) }
         return { f in
             var items: [Value] = []
             let dict = kind == .dict ? PyDict() : nil
@@ -401,13 +402,56 @@ extension Compiler {
             try run(0)
             switch kind {
             case .list: return .list(PyList(items))
-            case .generator: return .iterator(PyIterator(.array(items, 0)))
+            case .generator: return .iterator(PyIterator(.array(items, 0)))  // not reached: lazy above
             case .dict: return .dict(dict!)
             case .set:
                 let s = PySet()
                 for v in items { try f.rt.checkHashable(v); s.add(v) }
                 return .set(s)
             }
+        }
+    }
+}
+
+extension Compiler {
+    /// A generator expression: as in CPython, the first iterable is evaluated (and `iter()` taken)
+    /// when the expression runs, everything else one item at a time as the consumer asks, so
+    /// `any(f(x) for x in xs)` stops calling `f` at the first true result. The loop variables live
+    /// in hidden slots of the creating frame, which is therefore kept out of frame reuse; each
+    /// resumption stores the outer loops' current items again, so two live instances of the same
+    /// expression do not see each other's variables.
+    fileprivate func lazyGenerator(_ element: @escaping ExprFn,
+                                   _ clauses: [(ExprFn, (Frame, Value) throws -> Void, [(Frame) throws -> Bool])]) -> ExprFn {
+        let n = clauses.count
+        return { f in
+            let first = try f.rt.iterate(try clauses[0].0(f))
+            f.pinned = true
+            var iters: [PyIterator?] = [first] + Array(repeating: nil, count: n - 1)
+            var current: [Value] = Array(repeating: .none, count: n)
+            var depth = 0
+            var done = false
+            return .iterator(PyIterator(.custom {
+                if done { return nil }
+                for l in 0..<depth { try clauses[l].1(f, current[l]) }
+                while depth >= 0 {
+                    guard let v = try iters[depth]!.next() else {
+                        iters[depth] = nil
+                        depth -= 1
+                        continue
+                    }
+                    let (_, store, conds) = clauses[depth]
+                    try store(f, v)
+                    current[depth] = v
+                    var pass = true
+                    for cond in conds where try !cond(f) { pass = false; break }
+                    if !pass { continue }
+                    if depth == n - 1 { return try element(f) }
+                    depth += 1
+                    iters[depth] = try f.rt.iterate(try clauses[depth].0(f))
+                }
+                done = true
+                return nil
+            }))
         }
     }
 }

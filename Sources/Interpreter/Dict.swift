@@ -163,6 +163,15 @@ final class OrderedTable {
         rebuild(minimum: count * 2)
     }
 
+    /// Entry positions (live and removed) in insertion order, for iterators.
+    var slotCount: Int { keys.count }
+    /// The key at entry position `p`, nil for a removed entry.
+    @inline(__always) func key(at p: Int) -> Value? {
+        let k = keys[p]
+        return k.isUnbound ? nil : k
+    }
+    @inline(__always) func value(at p: Int) -> Value { values[p] }
+
     /// Live keys in insertion order.
     var orderedKeys: [Value] { count == keys.count ? keys : keys.filter { !$0.isUnbound } }
     var orderedItems: [(Value, Value)] {

@@ -35,7 +35,7 @@ extension Runtime {
                 r = frame.ret
             }
             // Frames never escape a call (closures capture cells, not frames), so it can be reused.
-            if frame.cells.isEmpty {
+            if frame.cells.isEmpty && !frame.pinned {
                 frame.reset()
                 frame.nextSpare = fn.spare
                 fn.spare = frame

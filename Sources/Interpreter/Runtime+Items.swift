@@ -148,10 +148,10 @@ extension Runtime {
         case .tuple(let t): return PyIterator(.array(t, 0))
         case .range(let r): return PyIterator(.range(r.start, r.stop, r.step))
         case .str(let s): return PyIterator(.array(s.unicodeScalars.map { .str(String($0)) }, 0))
-        case .dict(let d): return PyIterator(.array(d.keys, 0))
+        case .dict(let d): return DictView.iterator(d, .keys)
         case .set(let s): return PyIterator(.array(s.elements, 0))
         case .iterator(let it):
-            if it.viewName != nil, let items = it.viewItems { return PyIterator(.array(items, 0)) }
+            if let d = it.viewDict { return DictView.iterator(d, it.viewKind) }
             return it
         case .instance(let inst):
             if let m = inst.cls.lookup("__iter__") {

@@ -423,7 +423,12 @@ extension Runtime {
         if case .host = haystack {} else if case .iterator = haystack {} else if case .instance = haystack {} else {
             throw typeError("argument of type '\(typeName(haystack))' is not iterable")
         }
-        return try toArray(haystack).contains { try equals($0, needle) }
+        // Stops at the first match: an iterator keeps its remaining items (CPython's `in`).
+        let it = try iterate(haystack)
+        while let v = try it.next() {
+            if try isSame(v, needle) || equals(v, needle) { return true }
+        }
+        return false
     }
 
     public func truthy(_ v: Value) throws -> Bool {

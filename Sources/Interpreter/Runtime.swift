@@ -74,6 +74,9 @@ final class Frame {
     unowned(unsafe) var function: PyFunction?
     /// Next frame in the function's list of spare frames.
     var nextSpare: Frame?
+    /// Set when something that outlives the call (a lazy generator expression) uses the frame:
+    /// it is then not reused for another call.
+    var pinned = false
 
     init(rt: Runtime, slotCount: Int, cells: [Cell], globals: ModuleScope) {
         self.rt = rt

@@ -250,16 +250,27 @@ public final class PyIterator {
     var source: Source
     /// Set for dict views (`dict_keys`, ...), which print their items and can be re-iterated.
     var viewName: String?
+    /// The dict a view reads (live) and which of its parts.
+    var viewDict: PyDict?
+    var viewKind: DictView.Kind = .keys
+    private var viewPass: PyIterator?
     init(_ source: Source) { self.source = source }
 
-    /// The remaining items of a view (without consuming it) or of an array-backed iterator.
+    /// The current items of a view (without consuming it) or the rest of an array-backed iterator.
     var viewItems: [Value]? {
+        if let d = viewDict { return DictView.items(d, viewKind) }
         if case .array(let a, let i) = source { return Array(a[i...]) }
         return nil
     }
 
     /// The next item, or nil when exhausted.
     func next() throws -> Value? {
+        if let d = viewDict {
+            // Swift code that steps a view directly (not through `Runtime.iterate`) gets a live pass.
+            let inner = viewPass ?? DictView.iterator(d, viewKind)
+            viewPass = inner
+            return try inner.next()
+        }
         switch source {
         case .array(let a, let i):
             guard i < a.count else { return nil }
