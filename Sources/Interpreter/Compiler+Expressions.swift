@@ -40,6 +40,12 @@ extension Compiler {
         case .attr(let o, let name, _):
             let of = try expr(o)
             let cache = AttrCache()
+            if let li = localSlot(o) {
+                return { f in
+                    if let iu = instanceRef(f.slots + li), let v = iu._withUnsafeGuaranteedRef({ cache.load($0, name) }) { return v }
+                    return try f.rt.getAttr(try of(f), name)
+                }
+            }
             return { f in
                 let obj = try of(f)
                 if case .instance(let inst) = obj, let v = cache.load(inst, name) { return v }
@@ -140,6 +146,13 @@ extension Compiler {
     }
 
     // MARK: names
+
+    /// The slot of a plain local variable of the running frame (read in place by fast paths:
+    /// no other code can rebind it while an expression of this frame evaluates).
+    func localSlot(_ e: Expr) -> Int? {
+        if case .name(let n) = e, case .local(let i) = n.access { return i }
+        return nil
+    }
 
     func loadName(_ n: NameRef) -> ExprFn {
         let name = n.name
@@ -430,8 +443,12 @@ extension Compiler {
             var current: [Value] = Array(repeating: .none, count: n)
             var depth = 0
             var done = false
+            var running = false
             return .iterator(PyIterator(.custom {
                 if done { return nil }
+                if running { throw valueError("generator already executing") }
+                running = true
+                defer { running = false }
                 for l in 0..<depth { try clauses[l].1(f, current[l]) }
                 while depth >= 0 {
                     guard let v = try iters[depth]!.next() else {
@@ -476,15 +493,15 @@ func hex(_ v: Int, _ width: Int) -> String {
 /// moves an attribute to another slot, so the entry stays valid while the class matches.
 final class AttrCache {
     /// Strong: a freed class's address could be reused by a new class with another layout.
-    var cls: PyClass?
-    var slot = 0
+    private var cls: PyClass?
+    /// Compared on the hot path (a strong field would be retained to be compared).
+    private var clsID: ObjectIdentifier?
+    private var slot = 0
 
     @inline(__always)
     func load(_ inst: PyInstance, _ name: String) -> Value? {
-        if inst.cls !== cls {
-            guard inst.isPlain, let i = inst.cls.layout[name] else { return nil }
-            cls = inst.cls
-            slot = i
+        if ObjectIdentifier(inst.cls) != clsID {
+            guard fillForLoad(inst, name) else { return nil }
         }
         guard slot < inst.slotCount else { return nil }
         let v = inst.slots[slot]
@@ -492,17 +509,33 @@ final class AttrCache {
         return v
     }
 
+    @inline(never)
+    private func fillForLoad(_ inst: PyInstance, _ name: String) -> Bool {
+        guard inst.isPlain, let i = inst.cls.layout[name] else { return false }
+        cls = inst.cls
+        clsID = ObjectIdentifier(inst.cls)
+        slot = i
+        return true
+    }
+
     /// Stores into the cached slot; false when the slow path must run (other class, host part).
     @inline(__always)
     func store(_ inst: PyInstance, _ name: String, _ v: Value) -> Bool {
-        if inst.cls !== cls {
-            guard inst.isPlain, inst.exc == nil else { return false }
-            if case .descriptor? = inst.cls.lookup(name) { return false }
-            cls = inst.cls
-            slot = inst.cls.slot(for: name)
+        if ObjectIdentifier(inst.cls) != clsID {
+            guard fillForStore(inst, name) else { return false }
         }
         inst.ensureSlot(slot)
         inst.slots[slot] = v
+        return true
+    }
+
+    @inline(never)
+    private func fillForStore(_ inst: PyInstance, _ name: String) -> Bool {
+        guard inst.isPlain, inst.exc == nil else { return false }
+        if case .descriptor? = inst.cls.lookup(name) { return false }
+        cls = inst.cls
+        clsID = ObjectIdentifier(inst.cls)
+        slot = inst.cls.slot(for: name)
         return true
     }
 }

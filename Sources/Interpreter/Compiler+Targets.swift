@@ -15,6 +15,12 @@ extension Compiler {
         case .attr(let o, let name, _):
             let of = try expr(o)
             let cache = AttrCache()
+            if let li = localSlot(o) {
+                return { f, v in
+                    if let iu = instanceRef(f.slots + li), iu._withUnsafeGuaranteedRef({ cache.store($0, name, v) }) { return }
+                    try f.rt.setAttr(try of(f), name, v)
+                }
+            }
             return { f, v in
                 let obj = try of(f)
                 if case .instance(let inst) = obj, cache.store(inst, name, v) { return }
@@ -139,6 +145,31 @@ extension Compiler {
         case .attr(let o, let name, _):
             let of = try expr(o)
             let cache = AttrCache()
+            if let li = localSlot(o) {
+                // `self.x += v`: the receiver is read in place (a local is not rebound meanwhile).
+                return { f in
+                    if let iu = instanceRef(f.slots + li) {
+                        let done = try iu._withUnsafeGuaranteedRef { inst -> Bool in
+                            guard let cur = cache.load(inst, name) else { return false }
+                            let v = try vf(f)
+                            let r: Value
+                            if case .int(let a) = cur, case .int(let b) = v, op == .add, case let (x, false) = a.addingReportingOverflow(b) {
+                                r = .int(x)
+                            } else {
+                                r = try f.rt.inplace(op, cur, v)
+                            }
+                            if cache.store(inst, name, r) { return true }
+                            try f.rt.setAttr(.instance(inst), name, r)
+                            return true
+                        }
+                        if done { return .normal }
+                    }
+                    let obj = try of(f)
+                    let cur = try f.rt.getAttr(obj, name)
+                    try f.rt.setAttr(obj, name, try f.rt.inplace(op, cur, try vf(f)))
+                    return .normal
+                }
+            }
             return { f in
                 let obj = try of(f)
                 if case .instance(let inst) = obj, let cur = cache.load(inst, name) {

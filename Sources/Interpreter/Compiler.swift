@@ -245,9 +245,8 @@ final class Compiler {
             for (n, fn) in kwDefaultFns { kw[n] = try fn(f) }
             let closure = sources.map { f.cells[$0] }
             let qual = f.function.map { $0.qualname + ".<locals>." + def.name } ?? def.name
-            let fn = PyFunction(def: def, body: body, defaults: defaults, kwDefaults: kw, closure: closure,
-                                module: f.globals, qualname: qual)
-            fn.returnExpr = returnExpr
+            let fn = PyFunction(def: def, body: body, returnExpr: returnExpr, defaults: defaults, kwDefaults: kw,
+                                closure: closure, module: f.globals, qualname: qual)
             return .function(fn)
         }
     }

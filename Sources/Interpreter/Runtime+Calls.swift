@@ -3,11 +3,7 @@ extension Runtime {
     /// A fresh frame for a user function, with its cells (own and captured).
     @inline(__always)
     func makeFrame(_ fn: PyFunction) -> Frame {
-        if let fr = fn.spare {
-            fn.spare = fr.nextSpare
-            fr.nextSpare = nil
-            return fr
-        }
+        if let fr = fn.takeSpare() { return fr }
         let def = fn.def
         var cells: [Cell] = []
         if def.ownCellCount > 0 || !fn.closure.isEmpty {
@@ -21,7 +17,7 @@ extension Runtime {
     }
 
     /// Runs a function body in a frame whose parameters are bound.
-    func runFrame(_ fn: PyFunction, _ frame: Frame) throws -> Value {
+    func runFrame(_ fn: PyFunction, _ frame: consuming Frame) throws -> Value {
         depth += 1
         defer { depth -= 1 }
         if depth > recursionLimit {
@@ -29,16 +25,12 @@ extension Runtime {
         }
         if fn.hasParamCells { for (p, c) in fn.def.paramCells { frame.cells[c].value = frame.slots[p] } }
         do {
-            let r: Value
-            if let re = fn.returnExpr { r = try re(frame) } else {
-                _ = try fn.body(frame)
-                r = frame.ret
-            }
-            // Frames never escape a call (closures capture cells, not frames), so it can be reused.
+            let r = try fn.code(frame)
+            // Frames never escape a call (closures capture cells, not frames; a lazy generator
+            // expression pins its frame), so it can be reused.
             if frame.cells.isEmpty && !frame.pinned {
                 frame.reset()
-                frame.nextSpare = fn.spare
-                fn.spare = frame
+                fn.putSpare(frame)
             }
             return r
         } catch {

@@ -62,29 +62,31 @@ typealias CompiledBlock = StmtFn
 
 /// The activation of a function, class body or module chunk: local slots and cells.
 final class Frame {
-    unowned(unsafe) let rt: Runtime
+    /// The runtime and module outlive every frame. They are held as `Unmanaged` and read through
+    /// computed properties: an `unowned(unsafe)` field costs a retain/release pair at every use.
+    private let rtRef: Unmanaged<Runtime>
+    var rt: Runtime { @inline(__always) get { rtRef.takeUnretainedValue() } }
     let slots: UnsafeMutablePointer<Value>
     let slotCount: Int
     var cells: [Cell]
     var ret: Value = .none
-    unowned(unsafe) let globals: ModuleScope
+    private let globalsRef: Unmanaged<ModuleScope>
+    var globals: ModuleScope { @inline(__always) get { globalsRef.takeUnretainedValue() } }
     /// The namespace of a class body being executed.
     var classNS: [String: Value]?
     /// The user function running in this frame (for zero-argument `super()`).
     unowned(unsafe) var function: PyFunction?
-    /// Next frame in the function's list of spare frames.
-    var nextSpare: Frame?
     /// Set when something that outlives the call (a lazy generator expression) uses the frame:
     /// it is then not reused for another call.
     var pinned = false
 
     init(rt: Runtime, slotCount: Int, cells: [Cell], globals: ModuleScope) {
-        self.rt = rt
+        self.rtRef = .passUnretained(rt)
         self.slotCount = slotCount
         slots = .allocate(capacity: max(slotCount, 1))
         slots.initialize(repeating: .unbound, count: slotCount)
         self.cells = cells
-        self.globals = globals
+        self.globalsRef = .passUnretained(globals)
     }
 
     deinit {
@@ -92,7 +94,7 @@ final class Frame {
         slots.deallocate()
     }
 
-    /// Makes the frame fresh for another call of the same function (see PyFunction.spare).
+    /// Makes the frame fresh for another call of the same function (see PyFunction.pool).
     @inline(__always)
     func reset() {
         for i in 0..<slotCount { slots[i] = .unbound }
@@ -109,6 +111,9 @@ public final class Runtime {
     var reprActive = Set<ObjectIdentifier>()
     /// Bumped whenever a class's namespace changes after creation; invalidates method caches.
     var classVersion = 0
+    /// Values replaced in or deleted from a class namespace: method call sites refer to class
+    /// functions without retaining them, so those are kept alive (class changes are rare).
+    var retired: [Value] = []
     public var recursionLimit = 1000
     public let cancel = CancellationFlag()
     var builtins: [String: Value] = [:]
