@@ -224,13 +224,15 @@ final class Compiler {
         def.file = file.name
         let body = try block(def.body)
         // A body that is one `return expr` (every lambda) is evaluated as an expression.
-        var returnExpr: ExprFn? = nil
+        let code: ExprFn
         if def.body.count == 1, case .returnValue(let e?, let p) = def.body[0] {
             let ef = try expr(e)
             let fileName = file.name
-            returnExpr = { f in
+            code = { f in
                 do { return try ef(f) } catch { throw annotate(error, p, fileName) }
             }
+        } else {
+            code = { f in _ = try body(f); return f.ret }
         }
         var defaultFns: [ExprFn] = []
         var kwDefaultFns: [(String, ExprFn)] = []
@@ -245,7 +247,7 @@ final class Compiler {
             for (n, fn) in kwDefaultFns { kw[n] = try fn(f) }
             let closure = sources.map { f.cells[$0] }
             let qual = f.function.map { $0.qualname + ".<locals>." + def.name } ?? def.name
-            let fn = PyFunction(def: def, body: body, returnExpr: returnExpr, defaults: defaults, kwDefaults: kw,
+            let fn = PyFunction(def: def, body: body, code: code, defaults: defaults, kwDefaults: kw,
                                 closure: closure, module: f.globals, qualname: qual)
             return .function(fn)
         }

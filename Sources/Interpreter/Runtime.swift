@@ -41,6 +41,12 @@ public final class ModuleScope {
     }
 
     func set(_ name: String, _ v: Value) { values[index(of: name)] = v }
+
+    /// Unbinds every global (the interpreter is going away: frees functions and their frames).
+    func clear() {
+        for i in 0..<nameList.count { values[i] = .unbound }
+        for i in builtinCache.indices { builtinCache[i] = nil }
+    }
 }
 
 /// A flag the host sets (e.g. on Ctrl-C) and the evaluator polls at loop back-edges and calls.
@@ -62,16 +68,16 @@ typealias CompiledBlock = StmtFn
 
 /// The activation of a function, class body or module chunk: local slots and cells.
 final class Frame {
-    /// The runtime and module outlive every frame. They are held as `Unmanaged` and read through
-    /// computed properties: an `unowned(unsafe)` field costs a retain/release pair at every use.
-    private let rtRef: Unmanaged<Runtime>
-    var rt: Runtime { @inline(__always) get { rtRef.takeUnretainedValue() } }
+    /// Strong `let`s: reading a `let` field of a borrowed frame costs nothing, whereas an
+    /// `unowned(unsafe)` field costs a retain/release pair at every use and an `Unmanaged` one
+    /// is retained as soon as the optimizer keeps it across a call. Frames kept for reuse by a
+    /// function therefore hold the runtime: `Interpreter.deinit` breaks that cycle.
+    let rt: Runtime
     let slots: UnsafeMutablePointer<Value>
     let slotCount: Int
     var cells: [Cell]
     var ret: Value = .none
-    private let globalsRef: Unmanaged<ModuleScope>
-    var globals: ModuleScope { @inline(__always) get { globalsRef.takeUnretainedValue() } }
+    let globals: ModuleScope
     /// The namespace of a class body being executed.
     var classNS: [String: Value]?
     /// The user function running in this frame (for zero-argument `super()`).
@@ -81,12 +87,12 @@ final class Frame {
     var pinned = false
 
     init(rt: Runtime, slotCount: Int, cells: [Cell], globals: ModuleScope) {
-        self.rtRef = .passUnretained(rt)
+        self.rt = rt
         self.slotCount = slotCount
         slots = .allocate(capacity: max(slotCount, 1))
         slots.initialize(repeating: .unbound, count: slotCount)
         self.cells = cells
-        self.globalsRef = .passUnretained(globals)
+        self.globals = globals
     }
 
     deinit {

@@ -86,14 +86,14 @@ public final class PyFunction {
     private var poolCount = 0
     private var poolCapacity = 0
 
-    init(def: FuncDef, body: @escaping CompiledBlock, returnExpr: ExprFn?, defaults: [Value], kwDefaults: [String: Value],
+    init(def: FuncDef, body: @escaping CompiledBlock, code: @escaping ExprFn, defaults: [Value], kwDefaults: [String: Value],
          closure: [Cell], module: ModuleScope, qualname: String) {
         self.def = def; self.body = body; self.defaults = defaults; self.kwDefaults = kwDefaults
         self.closure = closure; self.module = module; self.qualname = qualname
         let plain = def.params.allSatisfy { $0.kind == .normal }
         simpleArity = plain ? def.params.count : nil
         hasParamCells = !def.paramCells.isEmpty
-        code = returnExpr ?? { f in _ = try body(f); return f.ret }
+        self.code = code
     }
 
     deinit {
