@@ -198,6 +198,20 @@ extension Compiler {
                     return try slowPath(f, try of(f))
                 }
             }
+            if name == "get" && (n == 1 || n == 2) {
+                // dict.get(k[, default]): both arguments are evaluated first, as for any call.
+                return { f in
+                    if case .dict(let d) = f.slots[li] {
+                        let k = try a0!(f)
+                        let dflt = n == 2 ? try a1!(f) : .none
+                        try f.rt.checkHashable(k)
+                        return d.table.get(k) ?? dflt
+                    }
+                    if let iu = instanceRef(f.slots + li),
+                       let r = try iu._withUnsafeGuaranteedRef({ try userCall(f, $0, { f.slots[li] }) }) { return r }
+                    return try slowPath(f, try of(f))
+                }
+            }
             return { f in
                 if let iu = instanceRef(f.slots + li),
                    let r = try iu._withUnsafeGuaranteedRef({ try userCall(f, $0, { f.slots[li] }) }) { return r }

@@ -53,6 +53,24 @@ extension Compiler {
             }
         case .subscr(let o, let i, _):
             let of = try expr(o), idx = try expr(i)
+            if let li = localSlot(o) {
+                // A local container is read in place after the key (nothing can rebind it meanwhile).
+                return { f in
+                    let key = try idx(f)
+                    switch f.slots[li] {
+                    case .list(let l):
+                        if case .int(var k) = key {
+                            let n = l.items.count
+                            if k < 0 { k += n }
+                            if k >= 0 && k < n { return l.items[k] }
+                        }
+                    case .dict(let d):
+                        if let v = d.table.get(key) { return v }
+                    default: break
+                    }
+                    return try f.rt.getItem(try of(f), key)
+                }
+            }
             return { f in
                 let obj = try of(f), key = try idx(f)
                 if case .list(let l) = obj, case .int(var k) = key {
@@ -308,25 +326,29 @@ extension Compiler {
     private func compileFString(_ parts: [FPart]) throws -> ExprFn {
         if parts.isEmpty { return { _ in .str("") } }
         let whole = try fstringTree(parts[...])
-        return { f in .str(try whole(f)) }
+        return { f in
+            var s = ""
+            try whole(f, &s)
+            return .str(s)
+        }
     }
 
-    /// The parts composed pairwise (no array of closures on the evaluation path).
-    private func fstringTree(_ parts: ArraySlice<FPart>) throws -> (Frame) throws -> String {
+    /// The parts composed pairwise (no array of closures on the evaluation path), each appending
+    /// to one result string.
+    private func fstringTree(_ parts: ArraySlice<FPart>) throws -> (Frame, inout String) throws -> Void {
         if parts.count == 1 { return try fpart(parts[parts.startIndex]) }
         let mid = parts.startIndex + parts.count / 2
         let a = try fstringTree(parts[..<mid]), b = try fstringTree(parts[mid...])
-        return { f in
-            var s = try a(f)
-            s += try b(f)
-            return s
+        return { f, s in
+            try a(f, &s)
+            try b(f, &s)
         }
     }
 
     /// One part of an f-string: literal text, or a field with conversion and format spec.
-    private func fpart(_ part: FPart) throws -> (Frame) throws -> String {
+    private func fpart(_ part: FPart) throws -> (Frame, inout String) throws -> Void {
         switch part {
-        case .literal(let s): return { _ in s }
+        case .literal(let t): return { _, s in s += t }
         case let .field(e, conv, spec):
             let ef = try expr(e)
             let sf = try spec.map { try compileFString($0) }
@@ -335,23 +357,34 @@ extension Compiler {
                 literalSpec = sp.map { if case .literal(let t) = $0 { return t }; return "" }.joined()
             }
             let parsed = literalSpec.flatMap { try? FormatSpec($0) }
-            return { f in
+            if conv == nil, spec == nil {
+                return { f, s in
+                    let v = try ef(f)
+                    switch v {
+                    case .str(let t): s += t
+                    case .int(let i): s += String(i)
+                    default: s += try f.rt.str(v)
+                    }
+                }
+            }
+            return { f, s in
                 var v = try ef(f)
                 if let c = conv { v = .str(c == "s" ? try f.rt.str(v) : c == "a" ? asciiRepr(try f.rt.repr(v)) : try f.rt.repr(v)) }
                 if let fs = parsed {
                     switch v {
-                    case .float(let d): return try f.rt.formatFloat(d, fs)
-                    case .int(let i): return try f.rt.formatInt(i, fs)
-                    default: return try f.rt.format(v, literalSpec!)
+                    case .float(let d): s += try f.rt.formatFloat(d, fs)
+                    case .int(let i): s += try f.rt.formatInt(i, fs)
+                    default: s += try f.rt.format(v, literalSpec!)
                     }
+                    return
                 }
                 guard let sf = sf else {
-                    if case .str(let s) = v { return s }
-                    if case .int(let i) = v { return String(i) }
-                    return try f.rt.str(v)
+                    if case .str(let t) = v { s += t; return }
+                    s += try f.rt.str(v)
+                    return
                 }
-                guard case .str(let specText) = try sf(f) else { return try f.rt.str(v) }
-                return try f.rt.format(v, specText)
+                guard case .str(let specText) = try sf(f) else { s += try f.rt.str(v); return }
+                s += try f.rt.format(v, specText)
             }
         }
     }

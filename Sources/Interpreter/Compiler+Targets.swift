@@ -28,6 +28,26 @@ extension Compiler {
             }
         case .subscr(let o, let i, _):
             let of = try expr(o), idx = try expr(i)
+            if let li = localSlot(o) {
+                return { f, v in
+                    let key = try idx(f)
+                    switch f.slots[li] {
+                    case .list(let l):
+                        if case .int(var k) = key {
+                            let n = l.items.count
+                            if k < 0 { k += n }
+                            if k >= 0 && k < n { l.items[k] = v; return }
+                        }
+                    case .dict(let d):
+                        switch key {
+                        case .int, .str: d.table.set(key, v); return
+                        default: break
+                        }
+                    default: break
+                    }
+                    try f.rt.setItem(try of(f), key, v)
+                }
+            }
             return { f, v in
                 let obj = try of(f), key = try idx(f)
                 if case .list(let l) = obj, case .int(var k) = key {

@@ -185,8 +185,10 @@ final class OrderedTable {
 
 /// An insertion-ordered dict.
 public final class PyDict {
-    var table = OrderedTable()
-    public init() {}
+    /// A `let`: reading it through a borrowed dict costs no retain.
+    let table: OrderedTable
+    public init() { table = OrderedTable() }
+    init(table: OrderedTable) { self.table = table }
     public var count: Int { table.count }
     public func get(_ key: Value) -> Value? { table.get(key) }
     public func set(_ key: Value, _ value: Value) { table.set(key, value) }

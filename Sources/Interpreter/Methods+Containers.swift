@@ -153,9 +153,7 @@ extension Runtime {
             return x
         }
         m("copy") { _, v, _, _ in
-            let n = PyDict()
-            n.table = d(v).table.copy()
-            return .dict(n)
+            return .dict(PyDict(table: d(v).table.copy()))
         }
         m("clear") { _, v, _, _ in d(v).table.removeAll(); return .none }
         BuiltinTypes.dict.dict["fromkeys"] = .builtin(PyBuiltin("fromkeys") { rt, _, args, _ in
