@@ -201,11 +201,14 @@ extension Compiler {
             if name == "get" && (n == 1 || n == 2) {
                 // dict.get(k[, default]): both arguments are evaluated first, as for any call.
                 return { f in
-                    if case .dict(let d) = f.slots[li] {
+                    if case .dict = f.slots[li] {
                         let k = try a0!(f)
                         let dflt = n == 2 ? try a1!(f) : .none
                         try f.rt.checkHashable(k)
-                        return d.table.get(k) ?? dflt
+                        // Still the same dict: arguments cannot rebind a local of this frame.
+                        if let du = dictRef(f.slots + li) {
+                            return du._withUnsafeGuaranteedRef { $0.table.get(k) } ?? dflt
+                        }
                     }
                     if let iu = instanceRef(f.slots + li),
                        let r = try iu._withUnsafeGuaranteedRef({ try userCall(f, $0, { f.slots[li] }) }) { return r }
@@ -339,6 +342,20 @@ func valueTag(_ v: Value) -> Int {
     case .descriptor: return 15
     case .instance, .type, .module, .host, .superProxy, .unbound: return -1
     }
+}
+
+/// The dict a value slot holds, without retaining it (same contract as `instanceRef`).
+@inline(__always)
+func dictRef(_ p: UnsafeMutablePointer<Value>) -> Unmanaged<PyDict>? {
+    if case .dict(let d) = p.pointee { return .passUnretained(d) }
+    return nil
+}
+
+/// The list a value slot holds, without retaining it (same contract as `instanceRef`).
+@inline(__always)
+func listRef(_ p: UnsafeMutablePointer<Value>) -> Unmanaged<PyList>? {
+    if case .list(let l) = p.pointee { return .passUnretained(l) }
+    return nil
 }
 
 /// The instance a value slot holds, without retaining it: the caller must know the slot is not

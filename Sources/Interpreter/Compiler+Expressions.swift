@@ -57,16 +57,15 @@ extension Compiler {
                 // A local container is read in place after the key (nothing can rebind it meanwhile).
                 return { f in
                     let key = try idx(f)
-                    switch f.slots[li] {
-                    case .list(let l):
-                        if case .int(var k) = key {
+                    if let lu = listRef(f.slots + li), case .int(var k) = key {
+                        let v: Value? = lu._withUnsafeGuaranteedRef { l in
                             let n = l.items.count
                             if k < 0 { k += n }
-                            if k >= 0 && k < n { return l.items[k] }
+                            return k >= 0 && k < n ? l.items[k] : nil
                         }
-                    case .dict(let d):
-                        if let v = d.table.get(key) { return v }
-                    default: break
+                        if let v = v { return v }
+                    } else if let du = dictRef(f.slots + li), let v = du._withUnsafeGuaranteedRef({ $0.table.get(key) }) {
+                        return v
                     }
                     return try f.rt.getItem(try of(f), key)
                 }
@@ -399,6 +398,9 @@ extension Compiler {
         }
         let kind = c.kind
         if kind == .generator { return lazyGenerator(element, clauses) }
+        if kind == .list && clauses.count == 1 {
+            return singleListComprehension(element, clauses[0], localSlot(c.clauses[0].target))
+        }
         return { f in
             var items: [Value] = []
             let dict = kind == .dict ? PyDict() : nil
@@ -460,6 +462,53 @@ extension Compiler {
 }
 
 extension Compiler {
+    /// `[e for x in it if c]`: one loop without the nesting machinery; a local target is
+    /// stored directly.
+    fileprivate func singleListComprehension(_ element: @escaping ExprFn,
+                                             _ clause: (ExprFn, (Frame, Value) throws -> Void, [(Frame) throws -> Bool]),
+                                             _ target: Int?) -> ExprFn {
+        let (iterFn, store, conds) = clause
+        let cond: ((Frame) throws -> Bool)? = conds.isEmpty ? nil : conds.count == 1 ? conds[0] : { f in
+            for c in conds where try !c(f) { return false }
+            return true
+        }
+        return { f in
+            var items: [Value] = []
+            @inline(__always) func step(_ v: Value) throws {
+                if let t = target { f.slots[t] = v } else { try store(f, v) }
+                if let c = cond, try !c(f) { return }
+                items.append(try element(f))
+            }
+            let iterable = try iterFn(f)
+            switch iterable {
+            case .list(let l):
+                var i = 0
+                while i < l.items.count {
+                    try step(l.items[i])
+                    i += 1
+                    try f.rt.checkCancel()
+                }
+            case .range(let r):
+                items.reserveCapacity(cond == nil ? min(r.count, 1 << 20) : 0)
+                var i = r.start
+                while r.step > 0 ? i < r.stop : i > r.stop {
+                    try step(.int(i))
+                    let (next, o) = i.addingReportingOverflow(r.step)
+                    if o { break }
+                    i = next
+                    try f.rt.checkCancel()
+                }
+            default:
+                let iter = try f.rt.iterate(iterable)
+                while let v = try iter.next() {
+                    try f.rt.checkCancel()
+                    try step(v)
+                }
+            }
+            return .list(PyList(items))
+        }
+    }
+
     /// A generator expression: as in CPython, the first iterable is evaluated (and `iter()` taken)
     /// when the expression runs, everything else one item at a time as the consumer asks, so
     /// `any(f(x) for x in xs)` stops calling `f` at the first true result. The loop variables live

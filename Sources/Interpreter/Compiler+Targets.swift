@@ -31,19 +31,19 @@ extension Compiler {
             if let li = localSlot(o) {
                 return { f, v in
                     let key = try idx(f)
-                    switch f.slots[li] {
-                    case .list(let l):
-                        if case .int(var k) = key {
+                    if let lu = listRef(f.slots + li), case .int(var k) = key {
+                        let done: Bool = lu._withUnsafeGuaranteedRef { l in
                             let n = l.items.count
                             if k < 0 { k += n }
-                            if k >= 0 && k < n { l.items[k] = v; return }
+                            if k >= 0 && k < n { l.items[k] = v; return true }
+                            return false
                         }
-                    case .dict(let d):
+                        if done { return }
+                    } else if let du = dictRef(f.slots + li) {
                         switch key {
-                        case .int, .str: d.table.set(key, v); return
+                        case .int, .str: du._withUnsafeGuaranteedRef { $0.table.set(key, v) }; return
                         default: break
                         }
-                    default: break
                     }
                     try f.rt.setItem(try of(f), key, v)
                 }
