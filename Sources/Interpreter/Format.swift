@@ -234,14 +234,19 @@ func fixedPoint(_ d: Double, _ p: Int) -> String? {
             }
         }
     }
-    var digits = q <= UInt128(UInt64.max) ? String(UInt64(q)) : String(q)
-    if p > 0 {
-        if digits.utf8.count <= p { digits = String(repeating: "0", count: p - digits.utf8.count + 1) + digits }
-        let cut = digits.utf8.count - p
-        var out = String(digits.utf8.prefix(cut))!
-        out += "."
-        out += String(digits.utf8.suffix(p))!
-        digits = out
+    // Digits written backwards into a stack buffer (q < 10^37), with the point p digits from the end.
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buf -> String in
+        var at = 64
+        var nd = 0
+        repeat {
+            let (next, digit) = q.quotientAndRemainder(dividingBy: 10)
+            at -= 1
+            buf[at] = 48 + UInt8(truncatingIfNeeded: digit)
+            q = next
+            nd += 1
+            if nd == p { at -= 1; buf[at] = 46 }
+        } while q != 0 || nd <= p
+        if neg { at -= 1; buf[at] = 45 }
+        return String(decoding: UnsafeBufferPointer(rebasing: buf[at..<64]), as: UTF8.self)
     }
-    return neg ? "-" + digits : digits
 }

@@ -414,9 +414,15 @@ func splitAll(_ s: String, _ sep: String) -> [Value] {
     var s = s, sep = sep
     return s.withUTF8 { hay in
         sep.withUTF8 { nd in
-            var out: [Value] = []
             let n = hay.count, m = nd.count
             let first = nd[0]
+            // Count the pieces first: the result array is allocated once.
+            var pieces = 1, j = 0
+            while j + m <= n {
+                if hay[j] == first && (m == 1 || memcmp(hay.baseAddress! + j, nd.baseAddress!, m) == 0) { pieces += 1; j += m } else { j += 1 }
+            }
+            var out: [Value] = []
+            out.reserveCapacity(pieces)
             var start = 0, i = 0
             while i + m <= n {
                 if hay[i] == first && (m == 1 || memcmp(hay.baseAddress! + i, nd.baseAddress!, m) == 0) {
