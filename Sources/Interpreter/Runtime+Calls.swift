@@ -57,7 +57,7 @@ extension Runtime {
     /// Binds positional and keyword arguments to parameters as CPython does, with its messages.
     private func bindArguments(_ fn: PyFunction, _ frame: Frame, _ args: [Value], _ kw: [(String, Value)]) throws {
         let params = fn.def.params
-        let name = fn.name
+        let name = fn.qualname  // CPython names functions by __qualname__ in these messages
         let normal = params.indices.filter { params[$0].kind == .normal }
         let varArgs = params.firstIndex { $0.kind == .varArgs }
         let varKw = params.firstIndex { $0.kind == .varKw }
