@@ -10,9 +10,10 @@ public final class Interpreter {
         runtime = Runtime(stdout: stdout, stderr: stderr)
     }
 
-    /// Frames kept for reuse by functions hold the runtime; unbinding the globals (and dropping
-    /// imported modules) lets functions, their frames and the runtime go.
+    /// Frames kept for reuse by functions hold the runtime: dropping them (and unbinding the
+    /// globals and imported modules) lets the runtime go.
     deinit {
+        runtime.dropFramePools()
         runtime.main.clear()
         runtime.moduleCache = [:]
         runtime.retired = []

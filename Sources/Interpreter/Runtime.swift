@@ -117,6 +117,24 @@ public final class Runtime {
     var reprActive = Set<ObjectIdentifier>()
     /// Bumped whenever a class's namespace changes after creation; invalidates method caches.
     var classVersion = 0
+    /// Functions that keep frames for reuse (weakly): the frames hold this runtime, so the
+    /// interpreter frees them when it goes, whatever other cycles keep the functions alive.
+    private var framePools: [WeakFunction] = []
+    private var prunePoolsAt = 64
+
+    func registerFramePool(_ fn: PyFunction) {
+        if framePools.count >= prunePoolsAt {
+            framePools.removeAll { $0.fn == nil }
+            prunePoolsAt = max(64, framePools.count * 2)
+        }
+        framePools.append(WeakFunction(fn: fn))
+    }
+
+    func dropFramePools() {
+        for w in framePools { w.fn?.drainPool() }
+        framePools = []
+    }
+
     /// Values replaced in or deleted from a class namespace: method call sites refer to class
     /// functions without retaining them, so those are kept alive (class changes are rare).
     var retired: [Value] = []
@@ -146,4 +164,8 @@ public final class Runtime {
             throw pyErr(ExcTypes.keyboardInterrupt, "")
         }
     }
+}
+
+struct WeakFunction {
+    weak var fn: PyFunction?
 }

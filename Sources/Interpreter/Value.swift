@@ -112,9 +112,18 @@ public final class PyFunction {
     /// Keeps a finished call's (reset) frame for the next call.
     @inline(__always)
     func putSpare(_ frame: consuming Frame) {
-        if poolCount == poolCapacity { growPool() }
+        if poolCount == poolCapacity {
+            if pool == nil { frame.rt.registerFramePool(self) }
+            growPool()
+        }
         pool.unsafelyUnwrapped[poolCount] = Unmanaged.passRetained(frame)
         poolCount += 1
+    }
+
+    /// Frees the kept frames (they hold the runtime; see `Runtime.dropFramePools`).
+    func drainPool() {
+        for i in 0..<poolCount { pool![i].release() }
+        poolCount = 0
     }
 
     private func growPool() {
