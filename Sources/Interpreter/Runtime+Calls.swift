@@ -4,12 +4,21 @@ extension Runtime {
     @inline(__always)
     func makeFrame(_ fn: PyFunction) -> Frame {
         if let fr = fn.takeSpare() { return fr }
+        return newFrame(fn)
+    }
+
+    @inline(never)
+    private func newFrame(_ fn: PyFunction) -> Frame {
         let def = fn.def
         var cells: [Cell] = []
         if def.ownCellCount > 0 || !fn.closure.isEmpty {
             cells.reserveCapacity(def.ownCellCount + fn.closure.count)
             for _ in 0..<def.ownCellCount { cells.append(Cell()) }
             cells += fn.closure
+        }
+        if !fn.poolRegistered {
+            fn.poolRegistered = true
+            registerFramePool(fn)
         }
         let frame = Frame(rt: self, slotCount: def.slotCount, cells: cells, globals: fn.module)
         frame.function = fn

@@ -117,22 +117,31 @@ public final class Runtime {
     var reprActive = Set<ObjectIdentifier>()
     /// Bumped whenever a class's namespace changes after creation; invalidates method caches.
     var classVersion = 0
-    /// Functions that keep frames for reuse (weakly): the frames hold this runtime, so the
-    /// interpreter frees them when it goes, whatever other cycles keep the functions alive.
-    private var framePools: [WeakFunction] = []
-    private var prunePoolsAt = 64
+    /// Functions that keep frames for reuse, unretained (a weak reference would put every
+    /// function's reference counting on the slow side-table path): the frames hold this
+    /// runtime, so the interpreter frees them when it goes, whatever other cycles keep the
+    /// functions alive. A function leaves the table in its deinit.
+    private var framePools: [ObjectIdentifier: Unmanaged<PyFunction>] = [:]
 
+    @inline(never)
     func registerFramePool(_ fn: PyFunction) {
-        if framePools.count >= prunePoolsAt {
-            framePools.removeAll { $0.fn == nil }
-            prunePoolsAt = max(64, framePools.count * 2)
-        }
-        framePools.append(WeakFunction(fn: fn))
+        framePools[ObjectIdentifier(fn)] = .passUnretained(fn)
+        fn.poolOwner = .passUnretained(self)
+    }
+
+    func unregisterFramePool(_ fn: PyFunction) {
+        framePools[ObjectIdentifier(fn)] = nil
     }
 
     func dropFramePools() {
-        for w in framePools { w.fn?.drainPool() }
-        framePools = []
+        // Strong references while draining: a drained frame may hold the last reference to
+        // another listed function.
+        let all = framePools.values.map { $0.takeUnretainedValue() }
+        framePools = [:]
+        for fn in all {
+            fn.poolOwner = nil
+            fn.drainPool()
+        }
     }
 
     /// Values replaced in or deleted from a class namespace: method call sites refer to class
@@ -164,8 +173,4 @@ public final class Runtime {
             throw pyErr(ExcTypes.keyboardInterrupt, "")
         }
     }
-}
-
-struct WeakFunction {
-    weak var fn: PyFunction?
 }

@@ -85,6 +85,8 @@ public final class PyFunction {
     private var pool: UnsafeMutablePointer<Unmanaged<Frame>>?
     private var poolCount = 0
     private var poolCapacity = 0
+    /// Registered with the runtime (see `Runtime.registerFramePool`).
+    var poolRegistered = false
 
     init(def: FuncDef, body: @escaping CompiledBlock, code: @escaping ExprFn, defaults: [Value], kwDefaults: [String: Value],
          closure: [Cell], module: ModuleScope, qualname: String) {
@@ -96,7 +98,11 @@ public final class PyFunction {
         self.code = code
     }
 
+    /// The runtime whose table lists this function (see `Runtime.registerFramePool`).
+    var poolOwner: Unmanaged<Runtime>?
+
     deinit {
+        poolOwner?._withUnsafeGuaranteedRef { $0.unregisterFramePool(self) }
         for i in 0..<poolCount { pool![i].release() }
         pool?.deallocate()
     }
@@ -112,10 +118,7 @@ public final class PyFunction {
     /// Keeps a finished call's (reset) frame for the next call.
     @inline(__always)
     func putSpare(_ frame: consuming Frame) {
-        if poolCount == poolCapacity {
-            if pool == nil { frame.rt.registerFramePool(self) }
-            growPool()
-        }
+        if poolCount == poolCapacity { growPool() }
         pool.unsafelyUnwrapped[poolCount] = Unmanaged.passRetained(frame)
         poolCount += 1
     }
