@@ -220,7 +220,7 @@ extension Runtime {
         case .dict(let d): return d.count
         case .set(let s): return s.count
         case .range(let r): return r.count
-        case .iterator(let it) where it.viewName != nil: return it.viewItems?.count ?? 0
+        case .iterator(let it) where it.viewName != nil: return it.viewDict?.count ?? it.viewItems?.count ?? 0
         case .instance(let inst):
             if let m = inst.cls.lookup("__len__") {
                 guard case .int(let n) = try call(m, [v], []) else { throw typeError("'\(typeName(v))' object cannot be interpreted as an integer") }

@@ -418,6 +418,9 @@ extension Runtime {
             return i <= r.start && i > r.stop && (r.start - i) % (-r.step) == 0
         case .instance(let inst):
             if let m = inst.cls.lookup("__contains__") { return try truthy(try call(m, [haystack, needle], [])) }
+        case .iterator(let it) where it.viewDict != nil && it.viewKind == .keys:
+            try checkHashable(needle)
+            return it.viewDict!.table.find(needle) != nil
         default: break
         }
         if case .host = haystack {} else if case .iterator = haystack {} else if case .instance = haystack {} else {

@@ -47,3 +47,13 @@ except TypeError as e:
     print("TypeError:", e)
 d = {"k": 1}
 print(repr(d.keys()), str(d.values()), d.items())
+# membership and len read the live dict
+d={1:2,"a":3}
+k=d.keys()
+print(1 in k, 1.0 in k, True in k, "a" in k, "b" in k, len(k), len(d.items()))
+d["b"]=1
+print("b" in k, len(k))
+try:
+    [1] in k
+except TypeError as e:
+    print(e)
