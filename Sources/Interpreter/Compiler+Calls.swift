@@ -57,22 +57,31 @@ extension Compiler {
     /// to 3 have their own closures (no array of argument closures on the hot path).
     private func positionalCall(_ callee: @escaping ExprFn, _ args: [Expr]) throws -> ExprFn {
         func slow(_ f: Frame, _ c: Value, _ vals: [Value]) throws -> Value { try f.rt.call(c, vals, []) }
+        /// A user function of arity `n` behind `c`: its frame is filled by `fill` and run. `c` is
+        /// borrowed (the caller's copy keeps the function alive), so the function is not retained again.
+        @inline(__always)
+        func plain(_ f: Frame, _ c: Value, _ n: Int, _ fill: (UnsafeMutablePointer<Value>) throws -> Void) throws -> Value? {
+            guard let fu = functionRef(c) else { return nil }
+            return try fu._withUnsafeGuaranteedRef { fn -> Value? in
+                guard fn.simpleArity == n else { return nil }
+                let frame = f.rt.makeFrame(fn)
+                try fill(frame.slots)
+                return try f.rt.runFrame(fn, frame)
+            }
+        }
         switch args.count {
         case 0:
             return { f in
                 let c = try callee(f)
-                if case .function(let fn) = c, fn.simpleArity == 0 { return try f.rt.runFrame(fn, f.rt.makeFrame(fn)) }
+                if let r = try plain(f, c, 0, { _ in }) { return r }
                 return try slow(f, c, [])
             }
         case 1:
             let a0 = try expr(args[0])
             return { f in
                 let c = try callee(f)
+                if let r = try plain(f, c, 1, { s in s[0] = try a0(f) }) { return r }
                 switch c {
-                case .function(let fn) where fn.simpleArity == 1:
-                    let frame = f.rt.makeFrame(fn)
-                    frame.slots[0] = try a0(f)
-                    return try f.rt.runFrame(fn, frame)
                 case .builtin(let b):
                     if let u = b.unary { return try u(f.rt, try a0(f)) }
                 case .type(let t):
@@ -85,12 +94,7 @@ extension Compiler {
             let a0 = try expr(args[0]), a1 = try expr(args[1])
             return { f in
                 let c = try callee(f)
-                if case .function(let fn) = c, fn.simpleArity == 2 {
-                    let frame = f.rt.makeFrame(fn)
-                    frame.slots[0] = try a0(f)
-                    frame.slots[1] = try a1(f)
-                    return try f.rt.runFrame(fn, frame)
-                }
+                if let r = try plain(f, c, 2, { s in s[0] = try a0(f); s[1] = try a1(f) }) { return r }
                 let v0 = try a0(f)
                 return try slow(f, c, [v0, try a1(f)])
             }
@@ -98,13 +102,7 @@ extension Compiler {
             let a0 = try expr(args[0]), a1 = try expr(args[1]), a2 = try expr(args[2])
             return { f in
                 let c = try callee(f)
-                if case .function(let fn) = c, fn.simpleArity == 3 {
-                    let frame = f.rt.makeFrame(fn)
-                    frame.slots[0] = try a0(f)
-                    frame.slots[1] = try a1(f)
-                    frame.slots[2] = try a2(f)
-                    return try f.rt.runFrame(fn, frame)
-                }
+                if let r = try plain(f, c, 3, { s in s[0] = try a0(f); s[1] = try a1(f); s[2] = try a2(f) }) { return r }
                 let v0 = try a0(f), v1 = try a1(f)
                 return try slow(f, c, [v0, v1, try a2(f)])
             }
@@ -113,11 +111,7 @@ extension Compiler {
             let n = argFns.count
             return { f in
                 let c = try callee(f)
-                if case .function(let fn) = c, fn.simpleArity == n {
-                    let frame = f.rt.makeFrame(fn)
-                    for i in 0..<n { frame.slots[i] = try argFns[i](f) }
-                    return try f.rt.runFrame(fn, frame)
-                }
+                if let r = try plain(f, c, n, { s in for i in 0..<n { s[i] = try argFns[i](f) } }) { return r }
                 var vals: [Value] = []
                 vals.reserveCapacity(n)
                 for a in argFns { vals.append(try a(f)) }
@@ -342,6 +336,13 @@ func valueTag(_ v: Value) -> Int {
     case .descriptor: return 15
     case .instance, .type, .module, .host, .superProxy, .unbound: return -1
     }
+}
+
+/// The user function a value is, without retaining it: valid while the caller's value lives.
+@inline(__always)
+func functionRef(_ v: Value) -> Unmanaged<PyFunction>? {
+    if case .function(let fn) = v { return .passUnretained(fn) }
+    return nil
 }
 
 /// The dict a value slot holds, without retaining it (same contract as `instanceRef`).
