@@ -238,14 +238,24 @@ func fixedPoint(_ d: Double, _ p: Int) -> String? {
     return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buf -> String in
         var at = 64
         var nd = 0
-        repeat {
+        while q > UInt128(UInt64.max) {
             let (next, digit) = q.quotientAndRemainder(dividingBy: 10)
             at -= 1
             buf[at] = 48 + UInt8(truncatingIfNeeded: digit)
             q = next
             nd += 1
             if nd == p { at -= 1; buf[at] = 46 }
-        } while q != 0 || nd <= p
+        }
+        // The common case: 64-bit divisions only.
+        var q64 = UInt64(q)
+        repeat {
+            let (next, digit) = q64.quotientAndRemainder(dividingBy: 10)
+            at -= 1
+            buf[at] = 48 + UInt8(truncatingIfNeeded: digit)
+            q64 = next
+            nd += 1
+            if nd == p { at -= 1; buf[at] = 46 }
+        } while q64 != 0 || nd <= p
         if neg { at -= 1; buf[at] = 45 }
         return String(decoding: UnsafeBufferPointer(rebasing: buf[at..<64]), as: UTF8.self)
     }
