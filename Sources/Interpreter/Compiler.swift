@@ -177,6 +177,28 @@ final class Compiler {
         let o = try orelse.map { try block($0) }
         var localSlot: Int? = nil
         if case .name(let n) = t, case .local(let s) = n.access { localSlot = s }
+        /// `for x in d` / `d.keys()` / `d.values()` / `d.items()`: the table's entries in order,
+        /// with CPython's error once the dict's size changed; nil when the loop ran to the end.
+        func dictLoop(_ f: Frame, _ d: PyDict, _ kind: DictView.Kind) throws -> Ctl? {
+            let t = d.table
+            let size = t.count
+            var p = 0
+            while true {
+                if t.count != size { throw pyErr(ExcTypes.runtimeError, "dictionary changed size during iteration") }
+                guard p < t.slotCount else { return nil }
+                guard let k = t.key(at: p) else { p += 1; continue }
+                switch kind {
+                case .keys: try store(f, k)
+                case .values: try store(f, t.value(at: p))
+                case .items: try store(f, .tuple([k, t.value(at: p)]))
+                }
+                p += 1
+                let ctl = try b(f)
+                if ctl == .breakLoop { return .normal }
+                if ctl == .returned { return ctl }
+                try f.rt.checkCancel()
+            }
+        }
         return { f in
             let iterable = try iterFn(f)
             switch iterable {
@@ -204,6 +226,10 @@ final class Compiler {
                     try f.rt.checkCancel()
                     i += 1
                 }
+            case .dict(let d):
+                if let c = try dictLoop(f, d, .keys) { return c }
+            case .iterator(let it) where it.viewDict != nil:
+                if let c = try dictLoop(f, it.viewDict!, it.viewKind) { return c }
             default:
                 let iter = try f.rt.iterate(iterable)
                 while let v = try iter.next() {
