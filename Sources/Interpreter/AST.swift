@@ -98,7 +98,7 @@ struct CompClause {
     var conditions: [Expr]
 }
 
-/// A list/set/dict comprehension or a generator expression (evaluated eagerly).
+/// A list/set/dict comprehension or a generator expression (evaluated lazily).
 final class Comprehension {
     enum Kind { case list, set, dict, generator }
     let kind: Kind

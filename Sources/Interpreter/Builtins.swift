@@ -79,7 +79,7 @@ extension Runtime {
         def("iter") { rt, _, args, _ in try expectCount("iter", args, 1, 1); return .iterator(try rt.iterate(args[0])) }
         def("next") { rt, _, args, _ in
             try expectCount("next", args, 1, 2)
-            guard case .iterator(let it) = args[0] else { throw typeError("'\(typeName(args[0]))' object is not an iterator") }
+            guard case .iterator(let it) = args[0], it.viewDict == nil else { throw typeError("'\(typeName(args[0]))' object is not an iterator") }
             if let v = try it.next() { return v }
             if args.count == 2 { return args[1] }
             throw pyErr(ExcTypes.stopIteration, "")

@@ -40,6 +40,12 @@ extension Compiler {
         case .attr(let o, let name, _):
             let of = try expr(o)
             let cache = AttrCache()
+            if let li = localSlot(o) {
+                return { f in
+                    if let iu = instanceRef(f.slots + li), let v = iu._withUnsafeGuaranteedRef({ cache.load($0, name) }) { return v }
+                    return try f.rt.getAttr(try of(f), name)
+                }
+            }
             return { f in
                 let obj = try of(f)
                 if case .instance(let inst) = obj, let v = cache.load(inst, name) { return v }
@@ -47,6 +53,23 @@ extension Compiler {
             }
         case .subscr(let o, let i, _):
             let of = try expr(o), idx = try expr(i)
+            if let li = localSlot(o) {
+                // A local container is read in place after the key (nothing can rebind it meanwhile).
+                return { f in
+                    let key = try idx(f)
+                    if let lu = listRef(f.slots + li), case .int(var k) = key {
+                        let v: Value? = lu._withUnsafeGuaranteedRef { l in
+                            let n = l.items.count
+                            if k < 0 { k += n }
+                            return k >= 0 && k < n ? l.items[k] : nil
+                        }
+                        if let v = v { return v }
+                    } else if let du = dictRef(f.slots + li), let v = du._withUnsafeGuaranteedRef({ $0.table.get(key) }) {
+                        return v
+                    }
+                    return try f.rt.getItem(try of(f), key)
+                }
+            }
             return { f in
                 let obj = try of(f), key = try idx(f)
                 if case .list(let l) = obj, case .int(var k) = key {
@@ -140,6 +163,13 @@ extension Compiler {
     }
 
     // MARK: names
+
+    /// The slot of a plain local variable of the running frame (read in place by fast paths:
+    /// no other code can rebind it while an expression of this frame evaluates).
+    func localSlot(_ e: Expr) -> Int? {
+        if case .name(let n) = e, case .local(let i) = n.access { return i }
+        return nil
+    }
 
     func loadName(_ n: NameRef) -> ExprFn {
         let name = n.name
@@ -295,25 +325,29 @@ extension Compiler {
     private func compileFString(_ parts: [FPart]) throws -> ExprFn {
         if parts.isEmpty { return { _ in .str("") } }
         let whole = try fstringTree(parts[...])
-        return { f in .str(try whole(f)) }
+        return { f in
+            var s = ""
+            try whole(f, &s)
+            return .str(s)
+        }
     }
 
-    /// The parts composed pairwise (no array of closures on the evaluation path).
-    private func fstringTree(_ parts: ArraySlice<FPart>) throws -> (Frame) throws -> String {
+    /// The parts composed pairwise (no array of closures on the evaluation path), each appending
+    /// to one result string.
+    private func fstringTree(_ parts: ArraySlice<FPart>) throws -> (Frame, inout String) throws -> Void {
         if parts.count == 1 { return try fpart(parts[parts.startIndex]) }
         let mid = parts.startIndex + parts.count / 2
         let a = try fstringTree(parts[..<mid]), b = try fstringTree(parts[mid...])
-        return { f in
-            var s = try a(f)
-            s += try b(f)
-            return s
+        return { f, s in
+            try a(f, &s)
+            try b(f, &s)
         }
     }
 
     /// One part of an f-string: literal text, or a field with conversion and format spec.
-    private func fpart(_ part: FPart) throws -> (Frame) throws -> String {
+    private func fpart(_ part: FPart) throws -> (Frame, inout String) throws -> Void {
         switch part {
-        case .literal(let s): return { _ in s }
+        case .literal(let t): return { _, s in s += t }
         case let .field(e, conv, spec):
             let ef = try expr(e)
             let sf = try spec.map { try compileFString($0) }
@@ -322,23 +356,34 @@ extension Compiler {
                 literalSpec = sp.map { if case .literal(let t) = $0 { return t }; return "" }.joined()
             }
             let parsed = literalSpec.flatMap { try? FormatSpec($0) }
-            return { f in
+            if conv == nil, spec == nil {
+                return { f, s in
+                    let v = try ef(f)
+                    switch v {
+                    case .str(let t): s += t
+                    case .int(let i): s += String(i)
+                    default: s += try f.rt.str(v)
+                    }
+                }
+            }
+            return { f, s in
                 var v = try ef(f)
                 if let c = conv { v = .str(c == "s" ? try f.rt.str(v) : c == "a" ? asciiRepr(try f.rt.repr(v)) : try f.rt.repr(v)) }
                 if let fs = parsed {
                     switch v {
-                    case .float(let d): return try f.rt.formatFloat(d, fs)
-                    case .int(let i): return try f.rt.formatInt(i, fs)
-                    default: return try f.rt.format(v, literalSpec!)
+                    case .float(let d): s += try f.rt.formatFloat(d, fs)
+                    case .int(let i): s += try f.rt.formatInt(i, fs)
+                    default: s += try f.rt.format(v, literalSpec!)
                     }
+                    return
                 }
                 guard let sf = sf else {
-                    if case .str(let s) = v { return s }
-                    if case .int(let i) = v { return String(i) }
-                    return try f.rt.str(v)
+                    if case .str(let t) = v { s += t; return }
+                    s += try f.rt.str(v)
+                    return
                 }
-                guard case .str(let specText) = try sf(f) else { return try f.rt.str(v) }
-                return try f.rt.format(v, specText)
+                guard case .str(let specText) = try sf(f) else { s += try f.rt.str(v); return }
+                s += try f.rt.format(v, specText)
             }
         }
     }
@@ -352,6 +397,10 @@ extension Compiler {
             (try expr(cl.iter), try storer(cl.target), try cl.conditions.map { try condition($0) })
         }
         let kind = c.kind
+        if kind == .generator { return lazyGenerator(element, clauses) }
+        if kind == .list && clauses.count == 1 {
+            return singleListComprehension(element, clauses[0], localSlot(c.clauses[0].target))
+        }
         return { f in
             var items: [Value] = []
             let dict = kind == .dict ? PyDict() : nil
@@ -401,13 +450,107 @@ extension Compiler {
             try run(0)
             switch kind {
             case .list: return .list(PyList(items))
-            case .generator: return .iterator(PyIterator(.array(items, 0)))
+            case .generator: return .iterator(PyIterator(.array(items, 0)))  // not reached: lazy above
             case .dict: return .dict(dict!)
             case .set:
                 let s = PySet()
                 for v in items { try f.rt.checkHashable(v); s.add(v) }
                 return .set(s)
             }
+        }
+    }
+}
+
+extension Compiler {
+    /// `[e for x in it if c]`: one loop without the nesting machinery; a local target is
+    /// stored directly.
+    fileprivate func singleListComprehension(_ element: @escaping ExprFn,
+                                             _ clause: (ExprFn, (Frame, Value) throws -> Void, [(Frame) throws -> Bool]),
+                                             _ target: Int?) -> ExprFn {
+        let (iterFn, store, conds) = clause
+        let cond: ((Frame) throws -> Bool)? = conds.isEmpty ? nil : conds.count == 1 ? conds[0] : { f in
+            for c in conds where try !c(f) { return false }
+            return true
+        }
+        return { f in
+            var items: [Value] = []
+            @inline(__always) func step(_ v: Value) throws {
+                if let t = target { f.slots[t] = v } else { try store(f, v) }
+                if let c = cond, try !c(f) { return }
+                items.append(try element(f))
+            }
+            let iterable = try iterFn(f)
+            switch iterable {
+            case .list(let l):
+                var i = 0
+                while i < l.items.count {
+                    try step(l.items[i])
+                    i += 1
+                    try f.rt.checkCancel()
+                }
+            case .range(let r):
+                items.reserveCapacity(cond == nil ? min(r.count, 1 << 20) : 0)
+                var i = r.start
+                while r.step > 0 ? i < r.stop : i > r.stop {
+                    try step(.int(i))
+                    let (next, o) = i.addingReportingOverflow(r.step)
+                    if o { break }
+                    i = next
+                    try f.rt.checkCancel()
+                }
+            default:
+                let iter = try f.rt.iterate(iterable)
+                while let v = try iter.next() {
+                    try f.rt.checkCancel()
+                    try step(v)
+                }
+            }
+            return .list(PyList(items))
+        }
+    }
+
+    /// A generator expression: as in CPython, the first iterable is evaluated (and `iter()` taken)
+    /// when the expression runs, everything else one item at a time as the consumer asks, so
+    /// `any(f(x) for x in xs)` stops calling `f` at the first true result. The loop variables live
+    /// in hidden slots of the creating frame, which is therefore kept out of frame reuse; each
+    /// resumption stores the outer loops' current items again, so two live instances of the same
+    /// expression do not see each other's variables.
+    fileprivate func lazyGenerator(_ element: @escaping ExprFn,
+                                   _ clauses: [(ExprFn, (Frame, Value) throws -> Void, [(Frame) throws -> Bool])]) -> ExprFn {
+        let n = clauses.count
+        return { f in
+            let first = try f.rt.iterate(try clauses[0].0(f))
+            f.pinned = true
+            var iters: [PyIterator?] = [first] + Array(repeating: nil, count: n - 1)
+            var current: [Value] = Array(repeating: .none, count: n)
+            var depth = 0
+            var done = false
+            var running = false
+            return .iterator(PyIterator(.custom {
+                if done { return nil }
+                if running { throw valueError("generator already executing") }
+                running = true
+                defer { running = false }
+                for l in 0..<depth { try clauses[l].1(f, current[l]) }
+                while depth >= 0 {
+                    guard let v = try iters[depth]!.next() else {
+                        iters[depth] = nil
+                        depth -= 1
+                        continue
+                    }
+                    let (_, store, conds) = clauses[depth]
+                    try store(f, v)
+                    current[depth] = v
+                    var pass = true
+                    for cond in conds where try !cond(f) { pass = false; break }
+                    if !pass { continue }
+                    if depth == n - 1 { return try element(f) }
+                    depth += 1
+                    iters[depth] = try f.rt.iterate(try clauses[depth].0(f))
+                }
+                done = true
+                return nil
+            }))
         }
     }
 }
@@ -432,15 +575,15 @@ func hex(_ v: Int, _ width: Int) -> String {
 /// moves an attribute to another slot, so the entry stays valid while the class matches.
 final class AttrCache {
     /// Strong: a freed class's address could be reused by a new class with another layout.
-    var cls: PyClass?
-    var slot = 0
+    private var cls: PyClass?
+    /// Compared on the hot path (a strong field would be retained to be compared).
+    private var clsID: ObjectIdentifier?
+    private var slot = 0
 
     @inline(__always)
     func load(_ inst: PyInstance, _ name: String) -> Value? {
-        if inst.cls !== cls {
-            guard inst.isPlain, let i = inst.cls.layout[name] else { return nil }
-            cls = inst.cls
-            slot = i
+        if ObjectIdentifier(inst.cls) != clsID {
+            guard fillForLoad(inst, name) else { return nil }
         }
         guard slot < inst.slotCount else { return nil }
         let v = inst.slots[slot]
@@ -448,17 +591,33 @@ final class AttrCache {
         return v
     }
 
+    @inline(never)
+    private func fillForLoad(_ inst: PyInstance, _ name: String) -> Bool {
+        guard inst.isPlain, let i = inst.cls.layout[name] else { return false }
+        cls = inst.cls
+        clsID = ObjectIdentifier(inst.cls)
+        slot = i
+        return true
+    }
+
     /// Stores into the cached slot; false when the slow path must run (other class, host part).
     @inline(__always)
     func store(_ inst: PyInstance, _ name: String, _ v: Value) -> Bool {
-        if inst.cls !== cls {
-            guard inst.isPlain, inst.exc == nil else { return false }
-            if case .descriptor? = inst.cls.lookup(name) { return false }
-            cls = inst.cls
-            slot = inst.cls.slot(for: name)
+        if ObjectIdentifier(inst.cls) != clsID {
+            guard fillForStore(inst, name) else { return false }
         }
         inst.ensureSlot(slot)
         inst.slots[slot] = v
+        return true
+    }
+
+    @inline(never)
+    private func fillForStore(_ inst: PyInstance, _ name: String) -> Bool {
+        guard inst.isPlain, inst.exc == nil else { return false }
+        if case .descriptor? = inst.cls.lookup(name) { return false }
+        cls = inst.cls
+        clsID = ObjectIdentifier(inst.cls)
+        slot = inst.cls.slot(for: name)
         return true
     }
 }

@@ -15,6 +15,12 @@ extension Compiler {
         case .attr(let o, let name, _):
             let of = try expr(o)
             let cache = AttrCache()
+            if let li = localSlot(o) {
+                return { f, v in
+                    if let iu = instanceRef(f.slots + li), iu._withUnsafeGuaranteedRef({ cache.store($0, name, v) }) { return }
+                    try f.rt.setAttr(try of(f), name, v)
+                }
+            }
             return { f, v in
                 let obj = try of(f)
                 if case .instance(let inst) = obj, cache.store(inst, name, v) { return }
@@ -22,6 +28,26 @@ extension Compiler {
             }
         case .subscr(let o, let i, _):
             let of = try expr(o), idx = try expr(i)
+            if let li = localSlot(o) {
+                return { f, v in
+                    let key = try idx(f)
+                    if let lu = listRef(f.slots + li), case .int(var k) = key {
+                        let done: Bool = lu._withUnsafeGuaranteedRef { l in
+                            let n = l.items.count
+                            if k < 0 { k += n }
+                            if k >= 0 && k < n { l.items[k] = v; return true }
+                            return false
+                        }
+                        if done { return }
+                    } else if let du = dictRef(f.slots + li) {
+                        switch key {
+                        case .int, .str: du._withUnsafeGuaranteedRef { $0.table.set(key, v) }; return
+                        default: break
+                        }
+                    }
+                    try f.rt.setItem(try of(f), key, v)
+                }
+            }
             return { f, v in
                 let obj = try of(f), key = try idx(f)
                 if case .list(let l) = obj, case .int(var k) = key {
@@ -139,6 +165,31 @@ extension Compiler {
         case .attr(let o, let name, _):
             let of = try expr(o)
             let cache = AttrCache()
+            if let li = localSlot(o) {
+                // `self.x += v`: the receiver is read in place (a local is not rebound meanwhile).
+                return { f in
+                    if let iu = instanceRef(f.slots + li) {
+                        let done = try iu._withUnsafeGuaranteedRef { inst -> Bool in
+                            guard let cur = cache.load(inst, name) else { return false }
+                            let v = try vf(f)
+                            let r: Value
+                            if case .int(let a) = cur, case .int(let b) = v, op == .add, case let (x, false) = a.addingReportingOverflow(b) {
+                                r = .int(x)
+                            } else {
+                                r = try f.rt.inplace(op, cur, v)
+                            }
+                            if cache.store(inst, name, r) { return true }
+                            try f.rt.setAttr(.instance(inst), name, r)
+                            return true
+                        }
+                        if done { return .normal }
+                    }
+                    let obj = try of(f)
+                    let cur = try f.rt.getAttr(obj, name)
+                    try f.rt.setAttr(obj, name, try f.rt.inplace(op, cur, try vf(f)))
+                    return .normal
+                }
+            }
             return { f in
                 let obj = try of(f)
                 if case .instance(let inst) = obj, let cur = cache.load(inst, name) {

@@ -177,6 +177,28 @@ final class Compiler {
         let o = try orelse.map { try block($0) }
         var localSlot: Int? = nil
         if case .name(let n) = t, case .local(let s) = n.access { localSlot = s }
+        /// `for x in d` / `d.keys()` / `d.values()` / `d.items()`: the table's entries in order,
+        /// with CPython's error once the dict's size changed; nil when the loop ran to the end.
+        func dictLoop(_ f: Frame, _ d: PyDict, _ kind: DictView.Kind) throws -> Ctl? {
+            let t = d.table
+            let size = t.count
+            var p = 0
+            while true {
+                if t.count != size { throw pyErr(ExcTypes.runtimeError, "dictionary changed size during iteration") }
+                guard p < t.slotCount else { return nil }
+                guard let k = t.key(at: p) else { p += 1; continue }
+                switch kind {
+                case .keys: try store(f, k)
+                case .values: try store(f, t.value(at: p))
+                case .items: try store(f, .tuple([k, t.value(at: p)]))
+                }
+                p += 1
+                let ctl = try b(f)
+                if ctl == .breakLoop { return .normal }
+                if ctl == .returned { return ctl }
+                try f.rt.checkCancel()
+            }
+        }
         return { f in
             let iterable = try iterFn(f)
             switch iterable {
@@ -204,6 +226,10 @@ final class Compiler {
                     try f.rt.checkCancel()
                     i += 1
                 }
+            case .dict(let d):
+                if let c = try dictLoop(f, d, .keys) { return c }
+            case .iterator(let it) where it.viewDict != nil:
+                if let c = try dictLoop(f, it.viewDict!, it.viewKind) { return c }
             default:
                 let iter = try f.rt.iterate(iterable)
                 while let v = try iter.next() {
@@ -224,13 +250,15 @@ final class Compiler {
         def.file = file.name
         let body = try block(def.body)
         // A body that is one `return expr` (every lambda) is evaluated as an expression.
-        var returnExpr: ExprFn? = nil
+        let code: ExprFn
         if def.body.count == 1, case .returnValue(let e?, let p) = def.body[0] {
             let ef = try expr(e)
             let fileName = file.name
-            returnExpr = { f in
+            code = { f in
                 do { return try ef(f) } catch { throw annotate(error, p, fileName) }
             }
+        } else {
+            code = { f in _ = try body(f); return f.ret }
         }
         var defaultFns: [ExprFn] = []
         var kwDefaultFns: [(String, ExprFn)] = []
@@ -245,9 +273,8 @@ final class Compiler {
             for (n, fn) in kwDefaultFns { kw[n] = try fn(f) }
             let closure = sources.map { f.cells[$0] }
             let qual = f.function.map { $0.qualname + ".<locals>." + def.name } ?? def.name
-            let fn = PyFunction(def: def, body: body, defaults: defaults, kwDefaults: kw, closure: closure,
-                                module: f.globals, qualname: qual)
-            fn.returnExpr = returnExpr
+            let fn = PyFunction(def: def, body: body, code: code, defaults: defaults, kwDefaults: kw,
+                                closure: closure, module: f.globals, qualname: qual)
             return .function(fn)
         }
     }

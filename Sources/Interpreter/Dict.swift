@@ -163,6 +163,15 @@ final class OrderedTable {
         rebuild(minimum: count * 2)
     }
 
+    /// Entry positions (live and removed) in insertion order, for iterators.
+    var slotCount: Int { keys.count }
+    /// The key at entry position `p`, nil for a removed entry.
+    @inline(__always) func key(at p: Int) -> Value? {
+        let k = keys[p]
+        return k.isUnbound ? nil : k
+    }
+    @inline(__always) func value(at p: Int) -> Value { values[p] }
+
     /// Live keys in insertion order.
     var orderedKeys: [Value] { count == keys.count ? keys : keys.filter { !$0.isUnbound } }
     var orderedItems: [(Value, Value)] {
@@ -176,8 +185,10 @@ final class OrderedTable {
 
 /// An insertion-ordered dict.
 public final class PyDict {
-    var table = OrderedTable()
-    public init() {}
+    /// A `let`: reading it through a borrowed dict costs no retain.
+    let table: OrderedTable
+    public init() { table = OrderedTable() }
+    init(table: OrderedTable) { self.table = table }
     public var count: Int { table.count }
     public func get(_ key: Value) -> Value? { table.get(key) }
     public func set(_ key: Value, _ value: Value) { table.set(key, value) }

@@ -46,6 +46,7 @@ private let strfromdFunction: (@convention(c) (UnsafeMutablePointer<CChar>?, Int
 func cFormat(_ d: Double, _ conv: Character, precision: Int, alternate: Bool = false) -> String {
     if d.isNaN { return conv.isUppercase ? "NAN" : "nan" }
     if d.isInfinite { return (d < 0 ? "-" : "") + (conv.isUppercase ? "INF" : "inf") }
+    if conv == "f" || conv == "F", !alternate, let s = fixedPoint(d, precision) { return s }
     if !alternate, let strfromd = strfromdFunction, precision < 400 {
         let fmt = "%." + String(precision) + String(conv)
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 512) { buf -> String in
@@ -207,3 +208,55 @@ extension Runtime {
 }
 
 func addressOf(_ o: AnyObject) -> Int { Int(bitPattern: UInt(bitPattern: ObjectIdentifier(o).hashValue)) & 0xffff_ffff_ffff }
+
+/// `%.{p}f` of a finite double without the C library: the exact binary value times 10^p,
+/// rounded half to even (as glibc and CPython round), for |d| < 2^63 and p <= 17; nil otherwise.
+func fixedPoint(_ d: Double, _ p: Int) -> String? {
+    guard d.isFinite, d.magnitude < 9.2e18, p >= 0, p <= 17 else { return nil }
+    let neg = d.sign == .minus
+    let mag = d.magnitude
+    var q: UInt128 = 0
+    if mag != 0 {
+        let m = UInt128(mag.significandBitPattern | (mag.isNormal ? (1 << 52) : 0))
+        let e = mag.isNormal ? Int(mag.exponentBitPattern) - 1075 : -1074
+        var pow10: UInt128 = 1
+        for _ in 0..<p { pow10 *= 10 }
+        if e >= 0 {
+            q = (m << UInt128(e)) * pow10
+        } else {
+            let k = -e
+            let num = m * pow10
+            if k < 120 {
+                q = num >> UInt128(k)
+                let r = num & ((1 << UInt128(k)) - 1)
+                let half: UInt128 = 1 << UInt128(k - 1)
+                if r > half || (r == half && q & 1 == 1) { q += 1 }
+            }
+        }
+    }
+    // Digits written backwards into a stack buffer (q < 10^37), with the point p digits from the end.
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buf -> String in
+        var at = 64
+        var nd = 0
+        while q > UInt128(UInt64.max) {
+            let (next, digit) = q.quotientAndRemainder(dividingBy: 10)
+            at -= 1
+            buf[at] = 48 + UInt8(truncatingIfNeeded: digit)
+            q = next
+            nd += 1
+            if nd == p { at -= 1; buf[at] = 46 }
+        }
+        // The common case: 64-bit divisions only.
+        var q64 = UInt64(q)
+        repeat {
+            let (next, digit) = q64.quotientAndRemainder(dividingBy: 10)
+            at -= 1
+            buf[at] = 48 + UInt8(truncatingIfNeeded: digit)
+            q64 = next
+            nd += 1
+            if nd == p { at -= 1; buf[at] = 46 }
+        } while q64 != 0 || nd <= p
+        if neg { at -= 1; buf[at] = 45 }
+        return String(decoding: UnsafeBufferPointer(rebasing: buf[at..<64]), as: UTF8.self)
+    }
+}

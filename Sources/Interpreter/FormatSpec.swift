@@ -39,6 +39,7 @@ struct FormatSpec {
 
     /// Pads `body` (with its sign split off as `prefix`) to the width.
     func pad(_ body: String, prefix: String = "", numeric: Bool) -> String {
+        if width == 0 { return prefix.isEmpty ? body : prefix + body }
         let total = prefix.count + body.count
         guard width > total else { return prefix + body }
         let n = width - total

@@ -10,6 +10,16 @@ public final class Interpreter {
         runtime = Runtime(stdout: stdout, stderr: stderr)
     }
 
+    /// Frames kept for reuse by functions hold the runtime: dropping them (and unbinding the
+    /// globals and imported modules) lets the runtime go.
+    deinit {
+        runtime.dropFramePools()
+        runtime.main.clear()
+        runtime.moduleCache = [:]
+        runtime.retired = []
+        runtime.handling = []
+    }
+
     /// Parses and compiles a chunk (file or REPL entry) against the main module.
     func compile(_ source: String, file: String) throws -> (StmtFn, Int, Int) {
         let sf = SourceFile(name: file, text: source)

@@ -153,9 +153,7 @@ extension Runtime {
             return x
         }
         m("copy") { _, v, _, _ in
-            let n = PyDict()
-            n.table = d(v).table.copy()
-            return .dict(n)
+            return .dict(PyDict(table: d(v).table.copy()))
         }
         m("clear") { _, v, _, _ in d(v).table.removeAll(); return .none }
         BuiltinTypes.dict.dict["fromkeys"] = .builtin(PyBuiltin("fromkeys") { rt, _, args, _ in
@@ -301,19 +299,53 @@ extension Runtime {
     }
 }
 
-/// `dict.keys()/values()/items()`: printed as `dict_keys([...])`, iterable, sized.
+/// `dict.keys()/values()/items()`: live views as in CPython. A view holds its dict; printing,
+/// `len` and iteration read the dict's current contents, and an iterator over a dict or a view
+/// raises CPython's RuntimeError when the dict's size changed since the iterator was made.
 enum DictView {
     enum Kind { case keys, values, items }
     static func make(_ d: PyDict, _ kind: Kind) -> PyIterator {
-        let items: [Value]
-        switch kind {
-        case .keys: items = d.keys
-        case .values: items = d.values
-        case .items: items = d.items.map { .tuple([$0.0, $0.1]) }
-        }
-        let it = PyIterator(.array(items, 0))
+        let it = PyIterator(.array([], 0))
         it.viewName = kind == .keys ? "dict_keys" : kind == .values ? "dict_values" : "dict_items"
+        it.viewDict = d
+        it.viewKind = kind
         return it
+    }
+
+    /// The current items of a view of `d`.
+    static func items(_ d: PyDict, _ kind: Kind) -> [Value] {
+        switch kind {
+        case .keys: return d.keys
+        case .values: return d.values
+        case .items: return d.items.map { .tuple([$0.0, $0.1]) }
+        }
+    }
+
+    /// A live iterator over `d` (`iter(d)`, `for k in d`, iterating a view).
+    static func iterator(_ d: PyDict, _ kind: Kind) -> PyIterator {
+        let size = d.count
+        var pos = 0
+        var failed = false
+        return PyIterator(.custom {
+            let t = d.table
+            if failed || t.count != size {
+                failed = true
+                throw pyErr(ExcTypes.runtimeError, "dictionary changed size during iteration")
+            }
+            let n = t.slotCount
+            while pos < n {
+                let p = pos
+                pos += 1
+                if let k = t.key(at: p) {
+                    switch kind {
+                    case .keys: return k
+                    case .values: return t.value(at: p)
+                    case .items: return .tuple([k, t.value(at: p)])
+                    }
+                }
+            }
+            return nil
+        })
     }
 }
 

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Methods of str.
 extension Runtime {
     func installStrMethods(_ m: (String, @escaping BuiltinFn) -> Void) {
@@ -14,7 +16,9 @@ extension Runtime {
         m("rstrip") { _, v, args, _ in .str(stripChars(s(v), try strArg(args, 0, "rstrip"), left: false, right: true)) }
         m("split") { _, v, args, kw in
             let a = try Arguments("split", args, kw, ["sep=", "maxsplit="])
-            return .list(PyList(try splitString(s(v), try a.str(0), try a.int(1, -1)).map { .str($0) }))
+            let sep = try a.str(0), maxsplit = try a.int(1, -1)
+            if let sep = sep, maxsplit < 0, !sep.isEmpty { return .list(PyList(splitAll(s(v), sep))) }
+            return .list(PyList(try splitString(s(v), sep, maxsplit).map { .str($0) }))
         }
         m("rsplit") { _, v, args, kw in
             let a = try Arguments("rsplit", args, kw, ["sep=", "maxsplit="])
@@ -42,12 +46,8 @@ extension Runtime {
         }
         m("join") { rt, v, args, _ in
             try expectCount("join", args, 1, 1)
-            var parts: [String] = []
-            for (i, x) in try rt.toArray(args[0]).enumerated() {
-                guard case .str(let p) = x else { throw typeError("sequence item \(i): expected str instance, \(typeName(x)) found") }
-                parts.append(p)
-            }
-            return .str(parts.joined(separator: s(v)))
+            if case .list(let l) = args[0] { return .str(try joinStrings(l.items, s(v))) }
+            return .str(try joinStrings(try rt.toArray(args[0]), s(v)))
         }
         m("startswith") { rt, v, args, _ in try rt.affix(s(v), args, prefix: true) }
         m("endswith") { rt, v, args, _ in try rt.affix(s(v), args, prefix: false) }
@@ -370,3 +370,71 @@ extension StringProtocol {
 }
 
 enum SearchDirection { case forwards, backwards }
+
+/// `sep.join(items)`: the UTF-8 bytes copied once into a string of the exact size.
+func joinStrings(_ items: [Value], _ sep: String) throws -> String {
+    var total = 0
+    for (i, x) in items.enumerated() {
+        guard case .str(let p) = x else { throw typeError("sequence item \(i): expected str instance, \(typeName(x)) found") }
+        total += p.utf8.count
+    }
+    if items.isEmpty { return "" }
+    var sep = sep
+    total += sep.utf8.count * (items.count - 1)
+    if total <= 15 {
+        var out = ""
+        for (i, x) in items.enumerated() {
+            if i > 0 { out += sep }
+            if case .str(let p) = x { out += p }
+        }
+        return out
+    }
+    return sep.withUTF8 { sb in
+        String(unsafeUninitializedCapacity: total) { buf in
+            var at = 0
+            for (i, x) in items.enumerated() {
+                if i > 0 && sb.count > 0 {
+                    (buf.baseAddress! + at).update(from: sb.baseAddress!, count: sb.count)
+                    at += sb.count
+                }
+                guard case .str(var p) = x else { continue }
+                p.withUTF8 { pb in
+                    if pb.count > 0 { (buf.baseAddress! + at).update(from: pb.baseAddress!, count: pb.count) }
+                    at += pb.count
+                }
+            }
+            return at
+        }
+    }
+}
+
+/// `s.split(sep)` without a limit: pieces cut at byte matches of the separator (UTF-8 is
+/// self-synchronizing, so a byte match is a code point match) and made straight into values.
+func splitAll(_ s: String, _ sep: String) -> [Value] {
+    var s = s, sep = sep
+    return s.withUTF8 { hay in
+        sep.withUTF8 { nd in
+            let n = hay.count, m = nd.count
+            let first = nd[0]
+            // Count the pieces first: the result array is allocated once.
+            var pieces = 1, j = 0
+            while j + m <= n {
+                if hay[j] == first && (m == 1 || memcmp(hay.baseAddress! + j, nd.baseAddress!, m) == 0) { pieces += 1; j += m } else { j += 1 }
+            }
+            var out: [Value] = []
+            out.reserveCapacity(pieces)
+            var start = 0, i = 0
+            while i + m <= n {
+                if hay[i] == first && (m == 1 || memcmp(hay.baseAddress! + i, nd.baseAddress!, m) == 0) {
+                    out.append(.str(String(decoding: UnsafeBufferPointer(rebasing: hay[start..<i]), as: UTF8.self)))
+                    i += m
+                    start = i
+                } else {
+                    i += 1
+                }
+            }
+            out.append(.str(String(decoding: UnsafeBufferPointer(rebasing: hay[start..<n]), as: UTF8.self)))
+            return out
+        }
+    }
+}

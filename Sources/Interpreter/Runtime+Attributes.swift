@@ -107,7 +107,7 @@ extension Runtime {
             inst.setSlot(name, v)
         case .type(let cls):
             if cls.isBuiltin { throw typeError("cannot set '\(name)' attribute of immutable type '\(cls.name)'") }
-            cls.dict[name] = v
+            if let old = cls.dict.updateValue(v, forKey: name) { retired.append(old) }
             classVersion += 1
             if case .function(let fn) = v { fn.definingClass = cls }
         case .module(let m):
@@ -130,7 +130,8 @@ extension Runtime {
             }
             inst.slots[i] = .unbound
         case .type(let cls) where !cls.isBuiltin:
-            guard cls.dict.removeValue(forKey: name) != nil else { throw attributeError(obj, name, candidates: []) }
+            guard let old = cls.dict.removeValue(forKey: name) else { throw attributeError(obj, name, candidates: []) }
+            retired.append(old)
             classVersion += 1
         default:
             throw pyErr(ExcTypes.attributeError, "'\(typeName(obj))' object has no attribute '\(name)'")

@@ -3,11 +3,12 @@ extension Runtime {
     /// A fresh frame for a user function, with its cells (own and captured).
     @inline(__always)
     func makeFrame(_ fn: PyFunction) -> Frame {
-        if let fr = fn.spare {
-            fn.spare = fr.nextSpare
-            fr.nextSpare = nil
-            return fr
-        }
+        if let fr = fn.takeSpare() { return fr }
+        return newFrame(fn)
+    }
+
+    @inline(never)
+    private func newFrame(_ fn: PyFunction) -> Frame {
         let def = fn.def
         var cells: [Cell] = []
         if def.ownCellCount > 0 || !fn.closure.isEmpty {
@@ -15,13 +16,17 @@ extension Runtime {
             for _ in 0..<def.ownCellCount { cells.append(Cell()) }
             cells += fn.closure
         }
+        if !fn.poolRegistered {
+            fn.poolRegistered = true
+            registerFramePool(fn)
+        }
         let frame = Frame(rt: self, slotCount: def.slotCount, cells: cells, globals: fn.module)
         frame.function = fn
         return frame
     }
 
     /// Runs a function body in a frame whose parameters are bound.
-    func runFrame(_ fn: PyFunction, _ frame: Frame) throws -> Value {
+    func runFrame(_ fn: PyFunction, _ frame: consuming Frame) throws -> Value {
         depth += 1
         defer { depth -= 1 }
         if depth > recursionLimit {
@@ -29,16 +34,12 @@ extension Runtime {
         }
         if fn.hasParamCells { for (p, c) in fn.def.paramCells { frame.cells[c].value = frame.slots[p] } }
         do {
-            let r: Value
-            if let re = fn.returnExpr { r = try re(frame) } else {
-                _ = try fn.body(frame)
-                r = frame.ret
-            }
-            // Frames never escape a call (closures capture cells, not frames), so it can be reused.
-            if frame.cells.isEmpty {
+            let r = try fn.code(frame)
+            // Frames never escape a call (closures capture cells, not frames; a lazy generator
+            // expression pins its frame), so it can be reused.
+            if frame.cells.isEmpty && !frame.pinned {
                 frame.reset()
-                frame.nextSpare = fn.spare
-                fn.spare = frame
+                fn.putSpare(frame)
             }
             return r
         } catch {
@@ -65,7 +66,7 @@ extension Runtime {
     /// Binds positional and keyword arguments to parameters as CPython does, with its messages.
     private func bindArguments(_ fn: PyFunction, _ frame: Frame, _ args: [Value], _ kw: [(String, Value)]) throws {
         let params = fn.def.params
-        let name = fn.name
+        let name = fn.qualname  // CPython names functions by __qualname__ in these messages
         let normal = params.indices.filter { params[$0].kind == .normal }
         let varArgs = params.firstIndex { $0.kind == .varArgs }
         let varKw = params.firstIndex { $0.kind == .varKw }

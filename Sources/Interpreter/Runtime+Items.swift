@@ -148,10 +148,10 @@ extension Runtime {
         case .tuple(let t): return PyIterator(.array(t, 0))
         case .range(let r): return PyIterator(.range(r.start, r.stop, r.step))
         case .str(let s): return PyIterator(.array(s.unicodeScalars.map { .str(String($0)) }, 0))
-        case .dict(let d): return PyIterator(.array(d.keys, 0))
+        case .dict(let d): return DictView.iterator(d, .keys)
         case .set(let s): return PyIterator(.array(s.elements, 0))
         case .iterator(let it):
-            if it.viewName != nil, let items = it.viewItems { return PyIterator(.array(items, 0)) }
+            if let d = it.viewDict { return DictView.iterator(d, it.viewKind) }
             return it
         case .instance(let inst):
             if let m = inst.cls.lookup("__iter__") {
@@ -220,7 +220,7 @@ extension Runtime {
         case .dict(let d): return d.count
         case .set(let s): return s.count
         case .range(let r): return r.count
-        case .iterator(let it) where it.viewName != nil: return it.viewItems?.count ?? 0
+        case .iterator(let it) where it.viewName != nil: return it.viewDict?.count ?? it.viewItems?.count ?? 0
         case .instance(let inst):
             if let m = inst.cls.lookup("__len__") {
                 guard case .int(let n) = try call(m, [v], []) else { throw typeError("'\(typeName(v))' object cannot be interpreted as an integer") }

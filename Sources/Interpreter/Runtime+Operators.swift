@@ -418,12 +418,20 @@ extension Runtime {
             return i <= r.start && i > r.stop && (r.start - i) % (-r.step) == 0
         case .instance(let inst):
             if let m = inst.cls.lookup("__contains__") { return try truthy(try call(m, [haystack, needle], [])) }
+        case .iterator(let it) where it.viewDict != nil && it.viewKind == .keys:
+            try checkHashable(needle)
+            return it.viewDict!.table.find(needle) != nil
         default: break
         }
         if case .host = haystack {} else if case .iterator = haystack {} else if case .instance = haystack {} else {
             throw typeError("argument of type '\(typeName(haystack))' is not iterable")
         }
-        return try toArray(haystack).contains { try equals($0, needle) }
+        // Stops at the first match: an iterator keeps its remaining items (CPython's `in`).
+        let it = try iterate(haystack)
+        while let v = try it.next() {
+            if try isSame(v, needle) || equals(v, needle) { return true }
+        }
+        return false
     }
 
     public func truthy(_ v: Value) throws -> Bool {

@@ -41,6 +41,12 @@ public final class ModuleScope {
     }
 
     func set(_ name: String, _ v: Value) { values[index(of: name)] = v }
+
+    /// Unbinds every global (the interpreter is going away: frees functions and their frames).
+    func clear() {
+        for i in 0..<nameList.count { values[i] = .unbound }
+        for i in builtinCache.indices { builtinCache[i] = nil }
+    }
 }
 
 /// A flag the host sets (e.g. on Ctrl-C) and the evaluator polls at loop back-edges and calls.
@@ -62,18 +68,23 @@ typealias CompiledBlock = StmtFn
 
 /// The activation of a function, class body or module chunk: local slots and cells.
 final class Frame {
-    unowned(unsafe) let rt: Runtime
+    /// Strong `let`s: reading a `let` field of a borrowed frame costs nothing, whereas an
+    /// `unowned(unsafe)` field costs a retain/release pair at every use and an `Unmanaged` one
+    /// is retained as soon as the optimizer keeps it across a call. Frames kept for reuse by a
+    /// function therefore hold the runtime: `Interpreter.deinit` breaks that cycle.
+    let rt: Runtime
     let slots: UnsafeMutablePointer<Value>
     let slotCount: Int
     var cells: [Cell]
     var ret: Value = .none
-    unowned(unsafe) let globals: ModuleScope
+    let globals: ModuleScope
     /// The namespace of a class body being executed.
     var classNS: [String: Value]?
     /// The user function running in this frame (for zero-argument `super()`).
     unowned(unsafe) var function: PyFunction?
-    /// Next frame in the function's list of spare frames.
-    var nextSpare: Frame?
+    /// Set when something that outlives the call (a lazy generator expression) uses the frame:
+    /// it is then not reused for another call.
+    var pinned = false
 
     init(rt: Runtime, slotCount: Int, cells: [Cell], globals: ModuleScope) {
         self.rt = rt
@@ -89,7 +100,7 @@ final class Frame {
         slots.deallocate()
     }
 
-    /// Makes the frame fresh for another call of the same function (see PyFunction.spare).
+    /// Makes the frame fresh for another call of the same function (see PyFunction.pool).
     @inline(__always)
     func reset() {
         for i in 0..<slotCount { slots[i] = .unbound }
@@ -106,6 +117,36 @@ public final class Runtime {
     var reprActive = Set<ObjectIdentifier>()
     /// Bumped whenever a class's namespace changes after creation; invalidates method caches.
     var classVersion = 0
+    /// Functions that keep frames for reuse, unretained (a weak reference would put every
+    /// function's reference counting on the slow side-table path): the frames hold this
+    /// runtime, so the interpreter frees them when it goes, whatever other cycles keep the
+    /// functions alive. A function leaves the table in its deinit.
+    private var framePools: [ObjectIdentifier: Unmanaged<PyFunction>] = [:]
+
+    @inline(never)
+    func registerFramePool(_ fn: PyFunction) {
+        framePools[ObjectIdentifier(fn)] = .passUnretained(fn)
+        fn.poolOwner = .passUnretained(self)
+    }
+
+    func unregisterFramePool(_ fn: PyFunction) {
+        framePools[ObjectIdentifier(fn)] = nil
+    }
+
+    func dropFramePools() {
+        // Strong references while draining: a drained frame may hold the last reference to
+        // another listed function.
+        let all = framePools.values.map { $0.takeUnretainedValue() }
+        framePools = [:]
+        for fn in all {
+            fn.poolOwner = nil
+            fn.drainPool()
+        }
+    }
+
+    /// Values replaced in or deleted from a class namespace: method call sites refer to class
+    /// functions without retaining them, so those are kept alive (class changes are rare).
+    var retired: [Value] = []
     public var recursionLimit = 1000
     public let cancel = CancellationFlag()
     var builtins: [String: Value] = [:]

@@ -58,5 +58,6 @@ func typeOf(_ v: Value) -> PyClass {
 /// The type name used in messages (`'int'`, `'Tensor'`, `'Point'`).
 public func typeName(_ v: Value) -> String {
     if case .host(let h) = v { return h.typeName }
+    if case .iterator(let it) = v, let n = it.viewName { return n }
     return typeOf(v).name
 }

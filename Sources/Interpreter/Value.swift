@@ -75,19 +75,69 @@ public final class PyFunction {
     /// Positional parameter count when the function takes only plain positional parameters.
     let simpleArity: Int?
     let hasParamCells: Bool
-    /// The body as one expression when it is a single `return expr`.
-    var returnExpr: ExprFn?
-    /// Frames of finished calls (a linked list through `Frame.nextSpare`), reused to save two
-    /// allocations per call; recursion keeps one per depth reached. Functions without cells only.
-    var spare: Frame?
+    /// Runs the body in a bound frame and gives the return value: the body as one expression
+    /// when it is a single `return expr`, else the statements. A `let`, so calling it through a
+    /// borrowed function costs no retain of the closure.
+    let code: ExprFn
+    /// Frames of finished calls, reused to save two allocations per call; recursion keeps one
+    /// per depth reached. Functions without cells only. Each entry holds one reference, so
+    /// taking a frame out and putting it back costs no reference counting.
+    private var pool: UnsafeMutablePointer<Unmanaged<Frame>>?
+    private var poolCount = 0
+    private var poolCapacity = 0
+    /// Registered with the runtime (see `Runtime.registerFramePool`).
+    var poolRegistered = false
 
-    init(def: FuncDef, body: @escaping CompiledBlock, defaults: [Value], kwDefaults: [String: Value], closure: [Cell],
-         module: ModuleScope, qualname: String) {
+    init(def: FuncDef, body: @escaping CompiledBlock, code: @escaping ExprFn, defaults: [Value], kwDefaults: [String: Value],
+         closure: [Cell], module: ModuleScope, qualname: String) {
         self.def = def; self.body = body; self.defaults = defaults; self.kwDefaults = kwDefaults
         self.closure = closure; self.module = module; self.qualname = qualname
         let plain = def.params.allSatisfy { $0.kind == .normal }
         simpleArity = plain ? def.params.count : nil
         hasParamCells = !def.paramCells.isEmpty
+        self.code = code
+    }
+
+    /// The runtime whose table lists this function (see `Runtime.registerFramePool`).
+    var poolOwner: Unmanaged<Runtime>?
+
+    deinit {
+        poolOwner?._withUnsafeGuaranteedRef { $0.unregisterFramePool(self) }
+        for i in 0..<poolCount { pool![i].release() }
+        pool?.deallocate()
+    }
+
+    /// A frame of an earlier call, if any (owned by the caller from now on).
+    @inline(__always)
+    func takeSpare() -> Frame? {
+        guard poolCount > 0 else { return nil }
+        poolCount -= 1
+        return pool.unsafelyUnwrapped[poolCount].takeRetainedValue()
+    }
+
+    /// Keeps a finished call's (reset) frame for the next call.
+    @inline(__always)
+    func putSpare(_ frame: consuming Frame) {
+        if poolCount == poolCapacity { growPool() }
+        pool.unsafelyUnwrapped[poolCount] = Unmanaged.passRetained(frame)
+        poolCount += 1
+    }
+
+    /// Frees the kept frames (they hold the runtime; see `Runtime.dropFramePools`).
+    func drainPool() {
+        for i in 0..<poolCount { pool![i].release() }
+        poolCount = 0
+    }
+
+    private func growPool() {
+        let n = max(4, poolCapacity * 2)
+        let bigger = UnsafeMutablePointer<Unmanaged<Frame>>.allocate(capacity: n)
+        if let p = pool {
+            bigger.moveInitialize(from: p, count: poolCount)
+            p.deallocate()
+        }
+        pool = bigger
+        poolCapacity = n
     }
     var name: String { def.name }
 }
@@ -250,16 +300,27 @@ public final class PyIterator {
     var source: Source
     /// Set for dict views (`dict_keys`, ...), which print their items and can be re-iterated.
     var viewName: String?
+    /// The dict a view reads (live) and which of its parts.
+    var viewDict: PyDict?
+    var viewKind: DictView.Kind = .keys
+    private var viewPass: PyIterator?
     init(_ source: Source) { self.source = source }
 
-    /// The remaining items of a view (without consuming it) or of an array-backed iterator.
+    /// The current items of a view (without consuming it) or the rest of an array-backed iterator.
     var viewItems: [Value]? {
+        if let d = viewDict { return DictView.items(d, viewKind) }
         if case .array(let a, let i) = source { return Array(a[i...]) }
         return nil
     }
 
     /// The next item, or nil when exhausted.
     func next() throws -> Value? {
+        if let d = viewDict {
+            // Swift code that steps a view directly (not through `Runtime.iterate`) gets a live pass.
+            let inner = viewPass ?? DictView.iterator(d, viewKind)
+            viewPass = inner
+            return try inner.next()
+        }
         switch source {
         case .array(let a, let i):
             guard i < a.count else { return nil }

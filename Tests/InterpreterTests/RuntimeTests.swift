@@ -112,4 +112,30 @@ final class CycleTests: XCTestCase {
         XCTAssertNil(error, err)
         XCTAssertEqual(out, "[1, [...]] {'self': {...}} ([1, [...]],)\nRecursionError\nRecursionError\nValueError\nNameError\ndeep RecursionError\n")
     }
+
+    /// Functions keep finished frames for reuse and frames hold the runtime: dropping the
+    /// interpreter must still free the runtime (Interpreter.deinit breaks the cycle).
+    func testRuntimeIsFreedWithItsInterpreter() {
+        weak var weakRuntime: Runtime?
+        var out = ""
+        do {
+            let interp = Interpreter(stdout: { out += $0 }, stderr: { _ in })
+            weakRuntime = interp.runtime
+            let error: Error? = Interpreter.onLargeStack {
+                do { try interp.run("""
+                def f(n):
+                    return n if n < 2 else f(n - 1) + f(n - 2)
+                class P:
+                    def m(self, k):
+                        return k + 1
+                p = P()
+                print(f(10), p.m(1), sum(x for x in range(4)))
+                """) } catch { return error }
+                return nil
+            }
+            XCTAssertNil(error)
+        }
+        XCTAssertEqual(out, "55 2 6\n")
+        XCTAssertNil(weakRuntime)
+    }
 }
