@@ -58,16 +58,20 @@ public final class MultiheadAttention: Module {
             try Functional.linear(x, w, bi).reshape([b, len, h, hd]).transpose(1, 2)  // [B, H, len, hd]
         }
         let q = try heads(q0, wq, bias?[0], l), k = try heads(k0, wk, bias?[1], s), v = try heads(v0, wv, bias?[2], s)
-        var scores = try q.matmul(try k.transpose(-2, -1)).mul(1 / Double(hd).squareRoot())  // [B, H, L, S]
+        // The scale is applied to q ([B, H, L, hd]) rather than to the scores ([B, H, L, S]).
+        var scores = try q.mul(1 / Double(hd).squareRoot()).matmul(try k.transpose(-2, -1))  // [B, H, L, S]
         if let m = attnMask { scores = try applyMask(scores, m, b: b, l: l, s: s) }
         if attnMask == nil && isCausal {
             scores = try scores.maskedFill(try Tensor.ones([l, s], dtype: .bool).triu(diagonal: 1), -.infinity)
         }
+        var attn: Tensor
         if let kpm = keyPaddingMask {
             let m = try (unbatched ? try kpm.unsqueeze(0) : kpm).reshape([b, 1, 1, s])
-            scores = m.dtype == .bool ? try scores.maskedFill(m, -.infinity) : try scores.add(m)
+            // A bool padding mask is applied inside the softmax (no masked copy of the scores).
+            attn = m.dtype == .bool ? try scores.maskedSoftmaxLastDim(m) : try scores.add(m).softmax(dim: -1)
+        } else {
+            attn = try scores.softmax(dim: -1)
         }
-        var attn = try scores.softmax(dim: -1)
         if dropout > 0 && training { attn = try Functional.dropout(attn, p: dropout, training: true) }
         let ctx = try attn.matmul(v).transpose(1, 2).reshape([b, l, embedDim])
         guard let outProj = child("out_proj") else { throw TensorError("MultiheadAttention", "out_proj is missing") }
