@@ -97,4 +97,33 @@ final class AttentionKernelTests: XCTestCase {
         let (xv, yv, gv) = (x.toFloatArray(), y.toFloatArray(), try XCTUnwrap(x.grad).toFloatArray())
         for i in 0..<xv.count { XCTAssertEqual(gv[i], yv[i] == 0 ? 0 : Float(1 / 0.7), accuracy: 1e-6, "\(xv[i])") }
     }
+
+    /// TransformerEncoderLayer in training mode (its dropouts prescaled into the weights and fused
+    /// with relu) equals the same layer composed from the public unfused ops with the same masks
+    /// (same seed, same draw order), and its gradient passes finite differences.
+    func testTransformerLayerPrescaledDropout() throws {
+        Tensor.manualSeed(60)
+        let layer = try TransformerEncoderLayer(dModel: 8, nhead: 2, dimFeedforward: 16, dropout: 0.3, batchFirst: true, normFirst: true)
+        let pad = try Tensor(bools: [false, false, false, false, false, false, true, true], shape: [2, 4])
+        let x = try seeded([2, 4, 8], seed: 61)
+        Tensor.manualSeed(62)
+        let y = try layer.forward(x, srcKeyPaddingMask: pad)
+        Tensor.manualSeed(62)
+        let mha = try XCTUnwrap(layer.child("self_attn") as? MultiheadAttention)
+        let (n1, n2, l1, l2) = (try XCTUnwrap(layer.child("norm1")), try XCTUnwrap(layer.child("norm2")),
+                                try XCTUnwrap(layer.child("linear1")), try XCTUnwrap(layer.child("linear2")))
+        let h = try n1(x)
+        let a = try mha.forward(h, h, h, keyPaddingMask: pad, needWeights: true).output
+        let x1 = try x.add(try Functional.dropout(a, p: 0.3))
+        let f = try Functional.dropout(try l2(try Functional.dropout(try l1(try n2(x1)).relu(), p: 0.3)), p: 0.3)
+        let ref = try x1.add(f).toFloatArray()
+        let got = y.toFloatArray()
+        for i in 0..<ref.count { XCTAssertEqual(got[i], ref[i], accuracy: 1e-5) }
+        XCTAssertNotEqual(got, try layer.eval().forward(x, srcKeyPaddingMask: pad).toFloatArray())
+        _ = layer.train()
+        try gradCheck("transformer layer prescaled dropout", [x]) {
+            Tensor.manualSeed(63)
+            return try layer.forward($0[0], srcKeyPaddingMask: pad)
+        }
+    }
 }

@@ -49,11 +49,35 @@ public enum Functional {
         let out = Tensor(uninitializedShape: x.shape, dtype: .float32)
         let record = GradMode.isEnabled && xf.requiresGrad
         let mask = record ? Tensor(uninitializedShape: x.shape, dtype: .float32) : nil
-        DropoutKernel.apply(src.floatBase, out.floatBase, mask?.floatBase, count: out.numel, p: p,
-                            scale: Float(1 / (1 - p)), key: key)
+        DropoutKernel.apply(src.floatBase, out.floatBase, count: out.numel, p: p, key: key,
+                            mode: .scaled(Float(1 / (1 - p)), mask?.floatBase))
         guard let mask else { return out }
         // The mask never requires grad, so mul's derivative for it (g * first saved) is
         // discarded: a 0-d stand-in is saved there instead of keeping x alive.
         return out.recorded(.mul, inputs: [xf, mask], saved: [Tensor.scalar(0), mask])
+    }
+
+    /// Dropout of an `x` whose producer already applied the 1/(1-p) scale (folded into its
+    /// weights): out = x where kept, else 0, recorded as `where(keep, x, 0)` so only a bool
+    /// mask is saved. Same keep masks as `dropout` for the same generator state.
+    static func dropoutPrescaled(_ x: Tensor, p: Double, generator: Generator = .default) throws -> Tensor {
+        let key = generator.nextInt(UInt64.max)
+        let src = x.dense()
+        let out = Tensor(uninitializedShape: x.shape, dtype: .float32)
+        let keep = Tensor(uninitializedShape: x.shape, dtype: .bool)
+        DropoutKernel.apply(src.floatBase, out.floatBase, count: out.numel, p: p, key: key, mode: .select(keep.boolBase))
+        return out.recorded(.whereSelect, inputs: [x, Tensor.scalar(0)], saved: [keep])
+    }
+
+    /// dropout(relu(x / s)) for an `x` whose producer already applied s = 1/(1-p) (relu(s h) =
+    /// s relu(h) for s > 0) in one pass, recorded as a relu of x: relu's derivative reads only
+    /// the output, which is 0 exactly where relu or dropout zeroed the element, so no mask and
+    /// no second activation-sized tensor is kept.
+    static func reluDropoutPrescaled(_ x: Tensor, p: Double, generator: Generator = .default) throws -> Tensor {
+        let key = generator.nextInt(UInt64.max)
+        let src = x.dense()
+        let out = Tensor(uninitializedShape: x.shape, dtype: .float32)
+        DropoutKernel.apply(src.floatBase, out.floatBase, count: out.numel, p: p, key: key, mode: .relu)
+        return out.recorded(.unary(.relu), inputs: [x], saved: [out.alias()])
     }
 }
