@@ -126,4 +126,17 @@ final class AttentionKernelTests: XCTestCase {
             return try layer.forward($0[0], srcKeyPaddingMask: pad)
         }
     }
+
+    /// `where` on dense operands (vectorized, both cores) equals the strided general path.
+    func testWhereDenseMatchesStrided() throws {
+        let (a, b) = (try seeded([400, 300], seed: 64), try seeded([400, 300], seed: 65))
+        let c = try a.gt(b)
+        for (x, y) in [(a, b), (a, Tensor.scalar(-1)), (Tensor.scalar(2), b)] {
+            let dense = try Tensor.where(c, x, y).toFloatArray()
+            // Transposed twice: same values, non-contiguous layout -> the general kernel.
+            let strided = try Tensor.where(try c.t().contiguous().t(), x.ndim == 2 ? try x.t().contiguous().t() : x,
+                                           y.ndim == 2 ? try y.t().contiguous().t() : y).toFloatArray()
+            XCTAssertEqual(dense, strided)
+        }
+    }
 }

@@ -66,7 +66,9 @@ public enum Functional {
         let out = Tensor(uninitializedShape: x.shape, dtype: .float32)
         let keep = Tensor(uninitializedShape: x.shape, dtype: .bool)
         DropoutKernel.apply(src.floatBase, out.floatBase, count: out.numel, p: p, key: key, mode: .select(keep.boolBase))
-        return out.recorded(.whereSelect, inputs: [x, Tensor.scalar(0)], saved: [keep])
+        // The zero branch is a stride-0 view of the full shape: its (discarded) gradient then
+        // needs no reduction over the whole tensor.
+        return out.recorded(.whereSelect, inputs: [x, try Tensor.scalar(0).expand(x.shape)], saved: [keep])
     }
 
     /// dropout(relu(x / s)) for an `x` whose producer already applied s = 1/(1-p) (relu(s h) =
