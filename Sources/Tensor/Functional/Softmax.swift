@@ -79,8 +79,15 @@ extension Tensor {
             for i in 0..<n { y[i] = .nan }
             return
         }
-        for i in 0..<n { y[i] = FastMath.exp(x[i] - m) }
-        for i in 0..<n where mask[i * ms] != 0 { y[i] = 0 }
+        if ms == 1 {
+            for i in 0..<n {
+                let e = FastMath.exp(x[i] - m)
+                y[i] = mask[i] != 0 ? 0 : e
+            }
+        } else {
+            for i in 0..<n { y[i] = FastMath.exp(x[i] - m) }
+            for i in 0..<n where mask[i * ms] != 0 { y[i] = 0 }
+        }
         let inv = 1 / ReduceKernels.sumRun(y, n)
         for i in 0..<n { y[i] *= inv }
     }
@@ -105,15 +112,16 @@ extension Tensor {
     private static func rowMax(_ x: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
         typealias V = SIMD8<Float>
         var acc = V(repeating: -.infinity)
-        var sawNaN = false
+        var nanLanes = SIMDMask<SIMD8<Int32>>(repeating: false)
         var i = 0
         let raw = UnsafeRawPointer(x)
         while i + 8 <= n {
             let v = raw.loadUnaligned(fromByteOffset: i * 4, as: V.self)
-            sawNaN = sawNaN || any(v .!= v)
-            acc = pointwiseMax(acc, v)
+            nanLanes .|= v .!= v
+            acc = acc.replacing(with: v, where: v .> acc)
             i += 8
         }
+        var sawNaN = any(nanLanes)
         var m = acc.max()
         while i < n {
             if x[i].isNaN { sawNaN = true }
