@@ -139,4 +139,16 @@ final class AttentionKernelTests: XCTestCase {
             XCTAssertEqual(dense, strided)
         }
     }
+
+    /// Row- and column-broadcast binary ops (both cores at this size) against elementwise arithmetic.
+    func testRowAndColumnBroadcastBinaryOps() throws {
+        let x = try seeded([3, 200, 300], seed: 66), row = try seeded([300], seed: 67), col = try seeded([3, 200, 1], seed: 68)
+        let (xv, rv, cv) = (x.toFloatArray(), row.toFloatArray(), col.toFloatArray())
+        let plusRow = try x.add(row).toFloatArray(), minusCol = try x.sub(col).toFloatArray(), timesCol = try x.mul(col).toFloatArray()
+        for i in 0..<xv.count {
+            XCTAssertEqual(plusRow[i], xv[i] + rv[i % 300])
+            XCTAssertEqual(minusCol[i], xv[i] - cv[i / 300])
+            XCTAssertEqual(timesCol[i], xv[i] * cv[i / 300])
+        }
+    }
 }

@@ -54,6 +54,15 @@ enum BinaryKernels {
                     for j in 0..<r { po[j] = f(qa[j], pb[j]) }
                 }
             }
+        } else if aFlat, shape.count >= 2, b.isContiguous, b.shape.count == shape.count, b.shape.last == 1,
+                  Array(b.shape.dropLast()) == Array(shape.dropLast()), let r = shape.last, r > 0 {
+            // One value per row broadcast along the last dim (x - rowsum, x / rownorm).
+            parallelRange(n / r, minPerThread: Swift.max(1, (1 << 16) / r)) { lo, hi in
+                for row in lo..<hi {
+                    let po = o + row * r, qa = pa + row * r, v = pb[row]
+                    for j in 0..<r { po[j] = f(qa[j], v) }
+                }
+            }
         } else {
             let loop = StridedLoop(shape: shape, strides: [out.strides, broadcastStrides(a, to: shape),
                                                           broadcastStrides(b, to: shape)])
