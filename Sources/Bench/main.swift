@@ -2,7 +2,7 @@
 // Prints figures only; nothing here is asserted. Run through scripts/bench (release build).
 // Default: sgemm vs cblas, elementwise vs memcpy, autograd overhead, layer workloads vs PyTorch.
 // Profiling modes: --lstm-only (A/B of concurrent LSTM directions), --transformer-only,
-// --w2-step (a W2-shaped training step), --gemm-threads (per-step GEMM with 1 vs 2 BLAS threads).
+// --w2-step (a W2-shaped training step), --w2-masked (a W2 batch with padding mask and dropout), --gemm-threads (per-step GEMM with 1 vs 2 BLAS threads).
 import CBLAS
 import Foundation
 import Tensor
@@ -188,6 +188,37 @@ if CommandLine.arguments.contains("--w2-step") {
         try loss.backward()
     }
     print("W2-shaped step [16, 80, 800]: \(t * 1e3) ms")
+    exit(0)
+}
+
+if CommandLine.arguments.contains("--w2-masked") {
+    // A W2 batch as the config trains it: [25, 800] frames of lengths 600..800, training mode
+    // (dropout 0.1), src_key_padding_mask, fwd + bwd through conv, 6 pre-LN layers, CTC.
+    Tensor.manualSeed(3)
+    let conv1 = try Conv(80, 256, kernelSize: [3], stride: [2], padding: [1])
+    let conv2 = try Conv(256, 256, kernelSize: [3], stride: [2], padding: [1])
+    let layers = try (0..<6).map { _ in
+        try TransformerEncoderLayer(dModel: 256, nhead: 4, dimFeedforward: 1024, dropout: 0.1, batchFirst: true, normFirst: true)
+    }
+    let out = try Linear(256, 50)
+    let (b, t) = (25, 800)
+    let x = Tensor.randn([b, 80, t])
+    let lens = (0..<b).map { 600 + ($0 * 200) / (b - 1) }
+    let sub = lens.map { (($0 - 1) / 2) / 2 + 1 }
+    let tSub = (t - 1) / 2 / 2 + 1
+    let pad = try Tensor(bools: (0..<b).flatMap { i in (0..<tSub).map { $0 >= sub[i] } }, shape: [b, tSub])
+    let targets = try Tensor.randint(1, 50, [b, 100])
+    let reps = CommandLine.arguments.contains("--reps") ? 10 : 3
+    let tm = try median(reps) {
+        var h = try conv2(try conv1(x).relu()).relu().transpose(1, 2)
+        for l in layers { h = try l.forward(h, srcKeyPaddingMask: pad) }
+        let logits = try out(h).transpose(0, 1).logSoftmax(dim: 2)
+        let loss = try Functional.ctcLoss(logits, targets, inputLengths: sub, targetLengths: [Int](repeating: 100, count: b),
+                                          reduction: .sum)
+        try loss.backward()
+    }
+    let frames = lens.reduce(0, +)
+    print("W2 batch [25, 800] masked, training: \(String(format: "%.1f", tm * 1e3)) ms, \(Int(Double(frames) / tm)) frames/s (fwd+bwd, no optimizer)")
     exit(0)
 }
 

@@ -50,6 +50,31 @@ enum BLAS {
         }
     }
 
+    /// `count` independent products C_i = A_i B_i of one shape [m, k] x [k, n]; `operands(i)`
+    /// gives product i's pointers, transposes and leading dimensions. Products too small to be
+    /// split on their own (attention's per-head products, [T, 64] x [64, T]) are shared out
+    /// over the two cores in two contiguous halves of the batch; large ones run one after the
+    /// other, each split by `sgemm`.
+    static func batchedSgemm(count: Int, m: Int, n: Int, k: Int,
+                             _ operands: (Int) -> (UnsafePointer<Float>, Bool, Int, UnsafePointer<Float>, Bool, Int,
+                                                   UnsafeMutablePointer<Float>, Int)) {
+        _ = singleThreadedOpenBLAS
+        func run(_ lo: Int, _ hi: Int) {
+            for i in lo..<hi {
+                let (a, at, lda, b, bt, ldb, c, ldc) = operands(i)
+                sgemm(m: m, n: n, k: k, a: a, aTrans: at, lda: lda, b: b, bTrans: bt, ldb: ldb, c: c, ldc: ldc)
+            }
+        }
+        let small = m * n * k < splitMACs || (m < 64 && n < 64)
+        guard count >= 2, small, maxThreads >= 2, !localSingleThreaded, count * m * n * k >= splitMACs / 4 else {
+            return run(0, count)
+        }
+        let half = (count + 1) / 2
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            part == 0 ? run(0, half) : run(half, count)
+        }
+    }
+
     private static func callSgemm(_ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ aTrans: Bool, _ lda: Int,
                                   _ b: UnsafePointer<Float>, _ bTrans: Bool, _ ldb: Int,
                                   _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ beta: Float) {

@@ -46,6 +46,23 @@ enum BinaryKernels {
         } else if bFlat && a.numel == 1 {
             let s = pa[0]
             parallelRange(n) { lo, hi in for i in lo..<hi { o[i] = f(s, pb[i]) } }
+        } else if aFlat, let r = trailingRowLength(b, shape), r > 0 {
+            // A row vector broadcast over the leading dims (bias add, per-channel scale).
+            parallelRange(n / r, minPerThread: Swift.max(1, (1 << 16) / r)) { lo, hi in
+                for row in lo..<hi {
+                    let po = o + row * r, qa = pa + row * r
+                    for j in 0..<r { po[j] = f(qa[j], pb[j]) }
+                }
+            }
+        } else if aFlat, shape.count >= 2, b.isContiguous, b.shape.count == shape.count, b.shape.last == 1,
+                  Array(b.shape.dropLast()) == Array(shape.dropLast()), let r = shape.last, r > 0 {
+            // One value per row broadcast along the last dim (x - rowsum, x / rownorm).
+            parallelRange(n / r, minPerThread: Swift.max(1, (1 << 16) / r)) { lo, hi in
+                for row in lo..<hi {
+                    let po = o + row * r, qa = pa + row * r, v = pb[row]
+                    for j in 0..<r { po[j] = f(qa[j], v) }
+                }
+            }
         } else {
             let loop = StridedLoop(shape: shape, strides: [out.strides, broadcastStrides(a, to: shape),
                                                           broadcastStrides(b, to: shape)])
@@ -67,6 +84,15 @@ enum BinaryKernels {
             }
         }
         return out
+    }
+
+    /// The length of `b`'s rows when `b` is contiguous and equals the trailing dims of `shape`
+    /// (after dropping its own leading size-1 dims), so it broadcasts as one repeated row.
+    private static func trailingRowLength(_ b: Tensor, _ shape: [Int]) -> Int? {
+        guard b.isContiguous else { return nil }
+        let own = Array(b.shape.drop(while: { $0 == 1 }))
+        guard !own.isEmpty, own.count <= shape.count, Array(shape.suffix(own.count)) == own else { return nil }
+        return b.numel
     }
 
     /// out = f(a, b) over any dtypes through Double (integer and bool ops, comparisons).

@@ -43,6 +43,15 @@ public final class MultiheadAttention: Module {
     public func forward(_ query: Tensor, _ key: Tensor, _ value: Tensor, keyPaddingMask: Tensor? = nil,
                         needWeights: Bool = true, attnMask: Tensor? = nil, averageAttnWeights: Bool = true,
                         isCausal: Bool = false) throws -> (output: Tensor, weights: Tensor?) {
+        try forward(query, key, value, keyPaddingMask: keyPaddingMask, needWeights: needWeights, attnMask: attnMask,
+                    averageAttnWeights: averageAttnWeights, isCausal: isCausal, outputScale: 1)
+    }
+
+    /// `forward` with the output multiplied by `outputScale` (folded into out_proj's weights:
+    /// TransformerEncoderLayer's prescaled dropout).
+    func forward(_ query: Tensor, _ key: Tensor, _ value: Tensor, keyPaddingMask: Tensor?, needWeights: Bool,
+                 attnMask: Tensor?, averageAttnWeights: Bool, isCausal: Bool,
+                 outputScale: Double) throws -> (output: Tensor, weights: Tensor?) {
         let unbatched = query.ndim == 2
         func toBatchFirst(_ t: Tensor) throws -> Tensor {
             unbatched ? try t.unsqueeze(0) : (batchFirst ? t : try t.transpose(0, 1))
@@ -57,21 +66,42 @@ public final class MultiheadAttention: Module {
         func heads(_ x: Tensor, _ w: Tensor, _ bi: Tensor?, _ len: Int) throws -> Tensor {
             try Functional.linear(x, w, bi).reshape([b, len, h, hd]).transpose(1, 2)  // [B, H, len, hd]
         }
-        let q = try heads(q0, wq, bias?[0], l), k = try heads(k0, wk, bias?[1], s), v = try heads(v0, wv, bias?[2], s)
-        var scores = try q.matmul(try k.transpose(-2, -1)).mul(1 / Double(hd).squareRoot())  // [B, H, L, S]
+        // Scales folded into the (small) projection weights instead of passes over activations:
+        // 1/sqrt(hd) into q's (not over the [B, H, L, S] scores), and in training without
+        // returned weights the dropout scale 1/(1-p) into v's, so the attention dropout only
+        // selects (attn * mask * s) v = (attn * mask) (s v), keeping a bool mask for backward.
+        let c = 1 / Double(hd).squareRoot()
+        let prescaled = training && dropout > 0 && dropout < 1 && !needWeights
+        let vs = prescaled ? 1 / (1 - dropout) : 1
+        func scaled(_ t: Tensor?, _ f: Double) throws -> Tensor? { f == 1 ? t : try t?.mul(f) }
+        let q = try heads(q0, try wq.mul(c), try scaled(bias?[0], c), l), k = try heads(k0, wk, bias?[1], s)
+        let v = try heads(v0, try scaled(wv, vs) ?? wv, try scaled(bias?[2], vs), s)
+        var scores = try q.matmul(try k.transpose(-2, -1))  // [B, H, L, S]
         if let m = attnMask { scores = try applyMask(scores, m, b: b, l: l, s: s) }
         if attnMask == nil && isCausal {
             scores = try scores.maskedFill(try Tensor.ones([l, s], dtype: .bool).triu(diagonal: 1), -.infinity)
         }
+        var attn: Tensor
         if let kpm = keyPaddingMask {
             let m = try (unbatched ? try kpm.unsqueeze(0) : kpm).reshape([b, 1, 1, s])
-            scores = m.dtype == .bool ? try scores.maskedFill(m, -.infinity) : try scores.add(m)
+            // A bool padding mask is applied inside the softmax (no masked copy of the scores).
+            attn = m.dtype == .bool ? try scores.maskedSoftmaxLastDim(m) : try scores.add(m).softmax(dim: -1)
+        } else {
+            attn = try scores.softmax(dim: -1)
         }
-        var attn = try scores.softmax(dim: -1)
-        if dropout > 0 && training { attn = try Functional.dropout(attn, p: dropout, training: true) }
+        if prescaled {
+            attn = try Functional.dropoutPrescaled(attn, p: dropout)
+        } else if dropout > 0 && training {
+            attn = try Functional.dropout(attn, p: dropout, training: true)
+        }
         let ctx = try attn.matmul(v).transpose(1, 2).reshape([b, l, embedDim])
         guard let outProj = child("out_proj") else { throw TensorError("MultiheadAttention", "out_proj is missing") }
-        var out = try outProj(ctx)
+        var out: Tensor
+        if outputScale != 1, let w = outProj.parameter("weight") {
+            out = try Functional.linear(ctx, try w.mul(outputScale), try scaled(outProj.parameter("bias"), outputScale))
+        } else {
+            out = try outProj(ctx)
+        }
         var weights: Tensor? = needWeights ? (averageAttnWeights ? try attn.mean(dims: [1]) : attn) : nil
         if unbatched {
             out = try out.squeeze([0])

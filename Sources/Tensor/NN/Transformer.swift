@@ -38,18 +38,39 @@ public final class TransformerEncoderLayer: Module {
         guard let attn = child("self_attn") as? MultiheadAttention, let n1 = child("norm1"), let n2 = child("norm2") else {
             throw TensorError("TransformerEncoderLayer", "submodules are missing")
         }
+        // Training-mode dropouts run "prescaled": their 1/(1-p) is folded into the weights of the
+        // linear map before them (scaling a [out, in] weight instead of an activation), so each
+        // dropout only selects, saves a bool mask (or nothing, fused with relu), and no float
+        // mask or second copy of the activation stays alive until backward.
+        func prescale(_ name: String) -> Double? {
+            guard let d = child(name) as? Dropout, d.training, d.p > 0, d.p < 1 else { return nil }
+            return d.p
+        }
         func sa(_ x: Tensor) throws -> Tensor {
+            let p1 = prescale("dropout1")
             let r = try attn.forward(x, x, x, keyPaddingMask: srcKeyPaddingMask, needWeights: false, attnMask: srcMask,
-                                     isCausal: isCausal)
+                                     averageAttnWeights: true, isCausal: isCausal, outputScale: p1.map { 1 / (1 - $0) } ?? 1)
+            if let p1 { return try Functional.dropoutPrescaled(r.output, p: p1) }
             return try child("dropout1")?.forward(r.output) ?? r.output
+        }
+        func linear(_ m: Module, _ x: Tensor, scale: Double?) throws -> Tensor {
+            guard let s = scale, let w = m.parameter("weight") else { return try m(x) }
+            return try Functional.linear(x, try w.mul(s), try m.parameter("bias")?.mul(s))
         }
         func ff(_ x: Tensor) throws -> Tensor {
             guard let l1 = child("linear1"), let l2 = child("linear2"), let d = child("dropout"), let d2 = child("dropout2") else {
                 throw TensorError("TransformerEncoderLayer", "feed-forward submodules are missing")
             }
-            let hidden = try l1(x)
-            let act = activation == "gelu" ? try hidden.gelu() : hidden.relu()
-            return try d2(try l2(try d(act)))
+            let (p, p2) = (prescale("dropout"), prescale("dropout2"))
+            let act: Tensor
+            if activation == "relu", let p {
+                act = try Functional.reluDropoutPrescaled(try linear(l1, x, scale: 1 / (1 - p)), p: p)
+            } else {
+                let hidden = try l1(x)
+                act = try d(activation == "gelu" ? try hidden.gelu() : hidden.relu())
+            }
+            if let p2 { return try Functional.dropoutPrescaled(try linear(l2, act, scale: 1 / (1 - p2)), p: p2) }
+            return try d2(try l2(act))
         }
         var x = src
         if normFirst {

@@ -148,8 +148,31 @@ extension Tensor {
             return whereExact(c, a, b, shape, dtype)
         }
         let (fa, fb) = (a.to(.float32), b.to(.float32))
-        let out = BinaryKernels.ternaryFloat(c, fa, fb, shape) { k, x, y in k ? x : y }
+        let out = whereFloatFast(c, fa, fb, shape) ?? BinaryKernels.ternaryFloat(c, fa, fb, shape) { k, x, y in k ? x : y }
         return out.recorded(.whereSelect, inputs: [fa, fb], saved: [c])
+    }
+
+    /// float32 `where` with a dense full-shape condition and each value operand dense full-shape
+    /// or a single value (masks, autograd's where/masked_fill derivatives): vectorized, on both
+    /// cores when large; nil for other layouts.
+    private static func whereFloatFast(_ c: Tensor, _ a: Tensor, _ b: Tensor, _ shape: [Int]) -> Tensor? {
+        func full(_ t: Tensor) -> Bool { t.shape == shape && t.isContiguous }
+        guard full(c), full(a) || a.numel == 1, full(b) || b.numel == 1 else { return nil }
+        let out = Tensor(uninitializedShape: shape, dtype: .float32)
+        let (o, pc, pa, pb) = (out.floatBase, c.boolBase, a.floatBase, b.floatBase)
+        switch (full(a), full(b)) {
+        case (true, true): parallelRange(out.numel) { lo, hi in for i in lo..<hi { o[i] = pc[i] != 0 ? pa[i] : pb[i] } }
+        case (true, false):
+            let y = pb[0]
+            parallelRange(out.numel) { lo, hi in for i in lo..<hi { o[i] = pc[i] != 0 ? pa[i] : y } }
+        case (false, true):
+            let x = pa[0]
+            parallelRange(out.numel) { lo, hi in for i in lo..<hi { o[i] = pc[i] != 0 ? x : pb[i] } }
+        case (false, false):
+            let (x, y) = (pa[0], pb[0])
+            parallelRange(out.numel) { lo, hi in for i in lo..<hi { o[i] = pc[i] != 0 ? x : y } }
+        }
+        return out
     }
 
     /// `where` for integer and bool results, exact for all int64 values.

@@ -92,7 +92,8 @@ enum Linalg {
         }
         let sa = batchStrides(A, batch), sb = batchStrides(B, batch)
         let count = batch.reduce(1, *)
-        for i in 0..<count {
+        let (pa, pb, pc) = (A.floatBase, B.floatBase, out.floatBase)
+        BLAS.batchedSgemm(count: count, m: m, n: n, k: k) { i in
             var oa = 0, ob = 0, rem = i
             for d in stride(from: batch.count - 1, through: 0, by: -1) {
                 let idx = rem % batch[d]
@@ -100,9 +101,7 @@ enum Linalg {
                 oa += idx * sa[d]
                 ob += idx * sb[d]
             }
-            BLAS.sgemm(m: m, n: n, k: k, a: A.floatBase + oa, aTrans: la.trans, lda: la.ld,
-                       b: B.floatBase + ob, bTrans: lb.trans, ldb: lb.ld,
-                       c: out.floatBase + i * m * n, ldc: n)
+            return (UnsafePointer(pa + oa), la.trans, la.ld, UnsafePointer(pb + ob), lb.trans, lb.ld, pc + i * m * n, n)
         }
         return out
     }
