@@ -126,6 +126,21 @@ final class GradCheckTests: XCTestCase {
             let r = try lstm.forward(v[0], h0: v[1], c0: v[2], lengths: [5, 3])
             return try Tensor.cat([try r.output.reshape([-1]), try r.h.reshape([-1]), try r.c!.reshape([-1])])
         }
+        // Hidden size 20: with two intra-op threads each direction runs on the two-thread team
+        // (units split 16 + 4); W_hh and both biases through finite differences too.
+        let saved = IntraOpThreads.count
+        defer { IntraOpThreads.set(saved) }
+        for threads in [2, 1] {
+            IntraOpThreads.set(threads)
+            let wide = try RNN(.lstm, inputSize: 3, hiddenSize: 20, numLayers: 1, bidirectional: true)
+            wide.concurrentDirections = false
+            let params = try ["weight_hh_l0", "bias_ih_l0_reverse", "bias_hh_l0"].map { try XCTUnwrap(wide.parameter($0)) }
+            try gradCheck("lstm fused h20 threads \(threads)", [try seeded([4, 3, 3], seed: 40), try seeded([2, 3, 20], seed: 41),
+                                                                try seeded([2, 3, 20], seed: 42)] + params) { v in
+                let r = try wide.forward(v[0], h0: v[1], c0: v[2], lengths: [4, 2, 3])
+                return try Tensor.cat([try r.output.reshape([-1]), try r.h.reshape([-1]), try r.c!.reshape([-1])])
+            }
+        }
         let gru = try RNN(.gru, inputSize: 3, hiddenSize: 4)
         let gwhh = try XCTUnwrap(gru.parameter("weight_hh_l0")), gbhh = try XCTUnwrap(gru.parameter("bias_hh_l0"))
         try gradCheck("gru fused", [try seeded([5, 2, 3], seed: 38), try seeded([1, 2, 4], seed: 39), gwhh, gbhh]) { v in
