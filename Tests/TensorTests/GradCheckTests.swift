@@ -73,6 +73,24 @@ final class GradCheckTests: XCTestCase {
         let idx = try Tensor(ints: [3, 0, 3, -1], shape: [4])
         try gradCheck("index_select", [x]) { try $0[0].indexSelect(dim: 0, index: idx) }
         try gradCheck("gather", [x]) { try $0[0].gather(dim: 1, index: try Tensor(ints: [0, 2, 2, 1, 0, 0, 1, 1], shape: [4, 2])) }
+        // An index expanded along the last dim (the sequence-reversal idiom) takes the row path;
+        // it must agree with the element path (the same index materialized), forward and backward,
+        // also on a transposed (strided) input.
+        let rev = try Tensor(ints: [2, 1, 0, 0, 1, 2, 1, 0, 2], shape: [3, 3, 1])
+        let expanded = try rev.expand([3, 3, 4]), dense = expanded.contiguous()
+        let y = try seeded([3, 3, 4], seed: 14)
+        for input in [y, try y.transpose(0, 1)] {
+            var outs: [[Float]] = []
+            for index in [expanded, dense] {
+                let leaf = try input.clone().detach().requiresGrad(true)
+                let out = try leaf.gather(dim: 1, index: index)
+                try out.mul(try seeded([3, 3, 4], seed: 15)).sum().backward()
+                outs.append(out.toFloatArray() + (leaf.grad?.toFloatArray() ?? []))
+            }
+            XCTAssertEqual(outs[0], outs[1])
+        }
+        try gradCheck("gather expanded", [y]) { try $0[0].gather(dim: 1, index: expanded) }
+        XCTAssertThrowsError(try y.gather(dim: 1, index: try Tensor(ints: [0, 3, 0], shape: [1, 3, 1]).expand([1, 3, 4])))
         try gradCheck("embedding", [x]) { try Tensor.embedding(try Tensor(ints: [1, 2, 1], shape: [3]), $0[0]) }
         // padding_idx rows are looked up but get no gradient (PyTorch's definition, not a derivative).
         let w = try x.clone().detach().requiresGrad(true)

@@ -210,6 +210,15 @@ private func powDerivative(_ a: Tensor, _ b: Tensor, _ y: Tensor, _ g: Tensor, _
 /// Gradients of C = A B for A [.., M, K], B [.., K, N]: dA = dC B^T, dB = A^T dC, summed over
 /// broadcast batch dims. Transposes are views handed to sgemm as transposes.
 private func matmulDerivative(_ a: Tensor, _ b: Tensor, _ g: Tensor) throws -> [Tensor?] {
+    if a.ndim > 2 && b.ndim == 2 {
+        // [.., M, K] x [K, N]: fold the batch dims into rows, so dB is one [K, R] x [R, N]
+        // product instead of a [.., K, N] stack summed afterwards.
+        let (k, n) = (b.shape[0], b.shape[1])
+        let g2 = try g.reshape([-1, n])
+        let ga = a.requiresGrad ? try Linalg.batched(g2, try b.transpose(0, 1)).reshape(a.shape) : nil
+        let gb = b.requiresGrad ? try Linalg.batched(try a.reshape([-1, k]).transpose(0, 1), g2) : nil
+        return [ga, gb]
+    }
     let ga = a.requiresGrad ? try Linalg.batched(g, try b.transpose(-1, -2)).sumTo(a.shape) : nil
     let gb = b.requiresGrad ? try Linalg.batched(try a.transpose(-1, -2), g).sumTo(b.shape) : nil
     return [ga, gb]

@@ -127,9 +127,10 @@ public final class RNN: Module {
         }
         let (bih, bhh) = (parameter("bias_ih" + sfx), parameter("bias_hh" + sfx))
         let t = x.shape[0]
-        // All input projections at once: [T, B, gates*H]. The LSTM kernel adds its biases itself
+        // All input projections at once: [T, B, gates*H], one GEMM over all T * B rows (a batch-first
+        // input is copied into time-major order first). The LSTM kernel adds its biases itself
         // while forming each step's gates.
-        var xproj = try x.matmul(try wih.t())
+        var xproj = try x.contiguous().matmul(try wih.t())
         if mode == .gru {
             if let bi = bih { xproj = try xproj.add(bi) }
             let (packed, saved) = GRUKernels.forward(xproj: xproj, whh: whh, bhh: bhh, h0: h0, reverse: reverse, lengths: lengths)
@@ -160,7 +161,7 @@ public final class RNN: Module {
             }
             let biases = [parameter("bias_ih" + sfx), parameter("bias_hh" + sfx)].compactMap { $0 }
             biasCount = biases.count
-            inputs += [try x.matmul(try wih.t()), whh, try h0.select(dim: 0, index: 2 * layer + d),
+            inputs += [try x.contiguous().matmul(try wih.t()), whh, try h0.select(dim: 0, index: 2 * layer + d),
                        try c0.select(dim: 0, index: 2 * layer + d)] + biases
         }
         let per = 4 + biasCount
