@@ -9,7 +9,8 @@ public final class RNN: Module {
     public let inputSize: Int, hiddenSize: Int, numLayers: Int, bidirectional: Bool, batchFirst: Bool, dropout: Double
     public let bias: Bool
     /// Run the two directions of a bidirectional LSTM layer concurrently on both cores (each
-    /// with single-threaded BLAS); when false they run one after the other.
+    /// with single-threaded BLAS); when false they run one after the other, each split over the
+    /// intra-op threads (see LSTMKernels).
     public var concurrentDirections = true
 
     public init(_ mode: Mode, inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bias: Bool = true, batchFirst: Bool = false,
