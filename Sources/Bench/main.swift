@@ -2,7 +2,9 @@
 // Prints figures only; nothing here is asserted. Run through scripts/bench (release build).
 // Default: sgemm vs cblas, elementwise vs memcpy, autograd overhead, layer workloads vs PyTorch.
 // Profiling modes: --lstm-only (A/B of concurrent LSTM directions), --transformer-only,
-// --w2-step (a W2-shaped training step), --w2-masked (a W2 batch with padding mask and dropout), --gemm-threads (per-step GEMM with 1 vs 2 BLAS threads).
+// --w2-step (a W2-shaped training step), --w2-masked (a W2 batch with padding mask and dropout),
+// --gemm-threads (per-step GEMM with 1 vs 2 BLAS threads),
+// --w1-lstm (W1's two separate unidirectional LSTMs with 2 vs 1 intra-op threads).
 import CBLAS
 import Foundation
 import Tensor
@@ -229,6 +231,32 @@ if CommandLine.arguments.contains("--transformer-only") {
         try layer.forward(xt).sum().backward()
         layer.zeroGrad()
     }
+    exit(0)
+}
+
+if CommandLine.arguments.contains("--w1-lstm") {
+    // W1's layout: each direction a separate unidirectional module (batch first; the backward
+    // one on a reversed copy), so the directions run one after the other and each recurrence
+    // uses the intra-op threads itself. A/B in one process, alternating: 2 threads vs 1.
+    Tensor.manualSeed(3)
+    let fw = try RNN(.lstm, inputSize: 256, hiddenSize: 256, batchFirst: true)
+    let bw = try RNN(.lstm, inputSize: 256, hiddenSize: 256, batchFirst: true)
+    let x = try Tensor.randn([32, 300, 256]).requiresGrad(true)
+    let saved = IntraOpThreads.count
+    for round in 0..<3 {
+        var times: [Int: Double] = [:]
+        for threads in [2, 1] {
+            IntraOpThreads.set(threads)
+            times[threads] = try median(3) {
+                let a = try fw.forward(x, h0: nil).output, b = try bw.forward(try x.flip([1]), h0: nil).output
+                try Tensor.cat([a, b], dim: 2).sum().backward()
+                fw.zeroGrad()
+                bw.zeroGrad()
+            }
+        }
+        print("round \(round): two 1-direction LSTM 256 on [32, 300, 256] fwd+bwd: 2 threads \(times[2]! * 1e3) ms, 1 thread \(times[1]! * 1e3) ms")
+    }
+    IntraOpThreads.set(saved)
     exit(0)
 }
 

@@ -73,6 +73,24 @@ final class GradCheckTests: XCTestCase {
         let idx = try Tensor(ints: [3, 0, 3, -1], shape: [4])
         try gradCheck("index_select", [x]) { try $0[0].indexSelect(dim: 0, index: idx) }
         try gradCheck("gather", [x]) { try $0[0].gather(dim: 1, index: try Tensor(ints: [0, 2, 2, 1, 0, 0, 1, 1], shape: [4, 2])) }
+        // An index expanded along the last dim (the sequence-reversal idiom) takes the row path;
+        // it must agree with the element path (the same index materialized), forward and backward,
+        // also on a transposed (strided) input.
+        let rev = try Tensor(ints: [2, 1, 0, 0, 1, 2, 1, 0, 2], shape: [3, 3, 1])
+        let expanded = try rev.expand([3, 3, 4]), dense = expanded.contiguous()
+        let y = try seeded([3, 3, 4], seed: 14)
+        for input in [y, try y.transpose(0, 1)] {
+            var outs: [[Float]] = []
+            for index in [expanded, dense] {
+                let leaf = try input.clone().detach().requiresGrad(true)
+                let out = try leaf.gather(dim: 1, index: index)
+                try out.mul(try seeded([3, 3, 4], seed: 15)).sum().backward()
+                outs.append(out.toFloatArray() + (leaf.grad?.toFloatArray() ?? []))
+            }
+            XCTAssertEqual(outs[0], outs[1])
+        }
+        try gradCheck("gather expanded", [y]) { try $0[0].gather(dim: 1, index: expanded) }
+        XCTAssertThrowsError(try y.gather(dim: 1, index: try Tensor(ints: [0, 3, 0], shape: [1, 3, 1]).expand([1, 3, 4])))
         try gradCheck("embedding", [x]) { try Tensor.embedding(try Tensor(ints: [1, 2, 1], shape: [3]), $0[0]) }
         // padding_idx rows are looked up but get no gradient (PyTorch's definition, not a derivative).
         let w = try x.clone().detach().requiresGrad(true)
@@ -125,6 +143,21 @@ final class GradCheckTests: XCTestCase {
         try gradCheck("lstm fused", [try seeded([5, 2, 3], seed: 34), try seeded([2, 2, 4], seed: 35), try seeded([2, 2, 4], seed: 36), whh]) { v in
             let r = try lstm.forward(v[0], h0: v[1], c0: v[2], lengths: [5, 3])
             return try Tensor.cat([try r.output.reshape([-1]), try r.h.reshape([-1]), try r.c!.reshape([-1])])
+        }
+        // Hidden size 20: with two intra-op threads each direction runs on the two-thread team
+        // (units split 16 + 4); W_hh and both biases through finite differences too.
+        let saved = IntraOpThreads.count
+        defer { IntraOpThreads.set(saved) }
+        for threads in [2, 1] {
+            IntraOpThreads.set(threads)
+            let wide = try RNN(.lstm, inputSize: 3, hiddenSize: 20, numLayers: 1, bidirectional: true)
+            wide.concurrentDirections = false
+            let params = try ["weight_hh_l0", "bias_ih_l0_reverse", "bias_hh_l0"].map { try XCTUnwrap(wide.parameter($0)) }
+            try gradCheck("lstm fused h20 threads \(threads)", [try seeded([4, 3, 3], seed: 40), try seeded([2, 3, 20], seed: 41),
+                                                                try seeded([2, 3, 20], seed: 42)] + params) { v in
+                let r = try wide.forward(v[0], h0: v[1], c0: v[2], lengths: [4, 2, 3])
+                return try Tensor.cat([try r.output.reshape([-1]), try r.h.reshape([-1]), try r.c!.reshape([-1])])
+            }
         }
         let gru = try RNN(.gru, inputSize: 3, hiddenSize: 4)
         let gwhh = try XCTUnwrap(gru.parameter("weight_hh_l0")), gbhh = try XCTUnwrap(gru.parameter("bias_hh_l0"))

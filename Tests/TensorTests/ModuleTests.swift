@@ -181,6 +181,33 @@ final class RNNModesTests: XCTestCase {
     }
 }
 
+extension RNNModesTests {
+    /// One LSTM direction split over two threads (by hidden units, meeting once per step)
+    /// computes what one thread does, forward and backward, padded and variable-length.
+    func testTwoThreadRecurrenceMatchesOneThread() throws {
+        let saved = IntraOpThreads.count
+        defer { IntraOpThreads.set(saved) }
+        Tensor.manualSeed(13)
+        let lstm = try RNN(.lstm, inputSize: 7, hiddenSize: 40, numLayers: 2, bidirectional: true)
+        lstm.concurrentDirections = false
+        let x = Tensor.randn([9, 4, 7])
+        for lengths in [nil, [9, 4, 1, 6]] as [[Int]?] {
+            var results: [[Float]] = []
+            for threads in [2, 1] {
+                IntraOpThreads.set(threads)
+                lstm.zeroGrad()
+                let r = try lstm.forward(x, h0: nil, lengths: lengths)
+                try r.output.pow(2).sum().add(try r.c!.sum()).add(try r.h.mul(0.5).sum()).backward()
+                results.append(r.output.toFloatArray() + r.h.toFloatArray() + r.c!.toFloatArray()
+                               + lstm.parameters().flatMap { $0.grad?.toFloatArray() ?? [] })
+            }
+            XCTAssertEqual(results[0].count, results[1].count)
+            let worst = zip(results[0], results[1]).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
+            XCTAssertLessThan(worst, 1e-5, "lengths \(String(describing: lengths))")
+        }
+    }
+}
+
 final class PackedSequenceTests: XCTestCase {
     func testPackChecksAndPadding() throws {
         let x = Tensor.ones([4, 2, 3])

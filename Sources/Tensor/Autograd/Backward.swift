@@ -47,7 +47,7 @@ private func runBackward(from root: Edge, seed: Tensor, retainGraph: Bool) throw
             if let g = node.pendingGrad {
                 node.pendingGrad = nil
                 if let out = node.retainedOutput { try accumulate(into: out, g) }
-                grads = try derivative(node, g)
+                grads = try derivative(node, g, consumeSaved: !retainGraph)
             } else {
                 grads = []  // no gradient reached this node; still release its inputs' dependencies
             }

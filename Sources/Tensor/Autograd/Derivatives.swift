@@ -39,12 +39,13 @@ enum Op {
     /// Per-sample CTC negative log-likelihood [N] of log-probs [T, N, C]; saved: d nll_n / d lp,
     /// computed with the forward-backward pass.
     case ctcLoss
-    /// One LSTM direction over all steps (output [T + 2, B, H]: outputs, h_n, c_n); saved:
-    /// W_hh and the activations of LSTMKernels.Saved.
-    case lstmLayer(reverse: Bool, lengths: [Int]?)
+    /// One LSTM direction over all steps (output [T + 2, B, H]: outputs, h_n, c_n); inputs
+    /// xproj, W_hh, h0, c0 and `biases` bias vectors added to every step's gates; saved: W_hh
+    /// and the tensors of LSTMKernels.Saved.
+    case lstmLayer(reverse: Bool, lengths: [Int]?, biases: Int)
     /// Both directions of a bidirectional LSTM layer (output [2, T + 2, B, H]), run concurrently;
-    /// inputs (xproj, W_hh, h0, c0) per direction, saved as for `lstmLayer` per direction.
-    case lstmBidirectional(lengths: [Int]?)
+    /// inputs (xproj, W_hh, h0, c0, biases...) per direction, saved as for `lstmLayer` per direction.
+    case lstmBidirectional(lengths: [Int]?, biases: Int)
     /// Layer norm over the last `size` elements of each row, y = xhat * w + b; inputs x (, w, b);
     /// saved: xhat, rstd [rows] (, w).
     case layerNorm(size: Int, hasWeight: Bool, hasBias: Bool)
@@ -78,7 +79,9 @@ enum Op {
 }
 
 /// Gradients of a node's inputs given the gradient `g` of its output (nil: input gets none).
-func derivative(_ node: Node, _ g: Tensor) throws -> [Tensor?] {
+/// With `consumeSaved` the saved tensors are released right after this call, so a rule may
+/// overwrite them with its results instead of allocating.
+func derivative(_ node: Node, _ g: Tensor, consumeSaved: Bool = false) throws -> [Tensor?] {
     let s = try node.savedTensors()
     let shapes = node.inputShapes
     switch node.op {
@@ -160,20 +163,20 @@ func derivative(_ node: Node, _ g: Tensor) throws -> [Tensor?] {
     case .ctcLoss:
         let n = s[0].shape[1]
         return [try s[0].mul(try g.reshape([1, n, 1]))]
-    case .lstmLayer(let reverse, let lengths):
+    case .lstmLayer(let reverse, let lengths, let biases):
         // BPTT through c_t = f c_{t-1} + i g, h_t = o tanh(c_t), gates = x W_ih^T + h_{t-1} W_hh^T + b.
-        let saved = LSTMKernels.Saved(gates: s[1], c: s[2], hPrev: s[3], cPrev: s[4])
-        let (dx, dw, dh, dc) = LSTMKernels.backward(g, saved: saved, whh: s[0], reverse: reverse, lengths: lengths)
-        return [dx, dw, dh, dc]
-    case .lstmBidirectional(let lengths):
+        let r = LSTMKernels.backward(g, saved: LSTMKernels.Saved(s[1...5]), whh: s[0], reverse: reverse, lengths: lengths,
+                                     consume: consumeSaved)
+        return [r.dx, r.dw, r.dh, r.dc] + [Tensor](repeating: r.db, count: biases)
+    case .lstmBidirectional(let lengths, let biases):
         let grads = LSTMKernels.pair { d -> [Tensor] in
-            let o = 5 * d
-            let saved = LSTMKernels.Saved(gates: s[o + 1], c: s[o + 2], hPrev: s[o + 3], cPrev: s[o + 4])
+            let o = 6 * d
             let gd = g.dense()
             let gDir = Tensor(storage: gd.storage, shape: Array(gd.shape.dropFirst()), strides: Array(gd.strides.dropFirst()),
                               offset: gd.offset + d * gd.strides[0], dtype: .float32)
-            let (dx, dw, dh, dc) = LSTMKernels.backward(gDir, saved: saved, whh: s[o], reverse: d == 1, lengths: lengths)
-            return [dx, dw, dh, dc]
+            let r = LSTMKernels.backward(gDir, saved: LSTMKernels.Saved(s[(o + 1)...(o + 5)]), whh: s[o], reverse: d == 1,
+                                         lengths: lengths, consume: consumeSaved)
+            return [r.dx, r.dw, r.dh, r.dc] + [Tensor](repeating: r.db, count: biases)
         }
         return grads.flatMap { $0 }
     case .layerNorm(let size, let hasWeight, let hasBias):
@@ -207,6 +210,15 @@ private func powDerivative(_ a: Tensor, _ b: Tensor, _ y: Tensor, _ g: Tensor, _
 /// Gradients of C = A B for A [.., M, K], B [.., K, N]: dA = dC B^T, dB = A^T dC, summed over
 /// broadcast batch dims. Transposes are views handed to sgemm as transposes.
 private func matmulDerivative(_ a: Tensor, _ b: Tensor, _ g: Tensor) throws -> [Tensor?] {
+    if a.ndim > 2 && b.ndim == 2 {
+        // [.., M, K] x [K, N]: fold the batch dims into rows, so dB is one [K, R] x [R, N]
+        // product instead of a [.., K, N] stack summed afterwards.
+        let (k, n) = (b.shape[0], b.shape[1])
+        let g2 = try g.reshape([-1, n])
+        let ga = a.requiresGrad ? try Linalg.batched(g2, try b.transpose(0, 1)).reshape(a.shape) : nil
+        let gb = b.requiresGrad ? try Linalg.batched(try a.reshape([-1, k]).transpose(0, 1), g2) : nil
+        return [ga, gb]
+    }
     let ga = a.requiresGrad ? try Linalg.batched(g, try b.transpose(-1, -2)).sumTo(a.shape) : nil
     let gb = b.requiresGrad ? try Linalg.batched(try a.transpose(-1, -2), g).sumTo(b.shape) : nil
     return [ga, gb]

@@ -13,6 +13,12 @@ extension Tensor {
         }
         let x = to(.float32)
         let out = Tensor(uninitializedShape: index.shape, dtype: .float32)
+        if try Tensor.walkScatterRows(index: index, dim: d, target: x, op: "gather", { pos, tOff, n in
+            (out.floatBase + pos).update(from: x.floatBase + tOff, count: n)
+        }) {
+            let r = out.recorded(.gather(dim: d), inputs: [x], saved: [index])
+            return dtype == .float32 ? r : r.to(dtype)
+        }
         try Tensor.walkScatter(index: index, dim: d, target: x, op: "gather") { pos, tOff in
             out.floatBase[pos] = x.floatBase[tOff]
         }
@@ -24,11 +30,62 @@ extension Tensor {
     /// `index` shaped like `source`; used for gather's gradient.
     func scatterAddInPlace(dim: Int, index: Tensor, source: Tensor) throws -> Tensor {
         let src = source.dense()
-        try Tensor.walkScatter(index: index, dim: dim, target: self, op: "scatter_add") { pos, tOff in
-            self.floatBase[tOff] += src.floatBase[pos]
+        let rows = try Tensor.walkScatterRows(index: index, dim: dim, target: self, op: "scatter_add") { pos, tOff, n in
+            let dst = self.floatBase + tOff, s = src.floatBase + pos
+            for j in 0..<n { dst[j] += s[j] }
+        }
+        if !rows {
+            try Tensor.walkScatter(index: index, dim: dim, target: self, op: "scatter_add") { pos, tOff in
+                self.floatBase[tOff] += src.floatBase[pos]
+            }
         }
         storage.bumpVersion()
         return self
+    }
+
+    /// The common case of an index expanded along the last dimension (as in
+    /// `x.gather(1, idx[:, :, None].expand(-1, -1, C))`) with a target whose last dimension is
+    /// contiguous: visits whole rows, `body(pos, tOff, count)` for `count` consecutive elements,
+    /// reading each index value once and never materializing the expanded index. Returns false
+    /// (visiting nothing) when the case does not apply.
+    private static func walkScatterRows(index: Tensor, dim: Int, target: Tensor, op: String,
+                                        _ body: (Int, Int, Int) -> Void) throws -> Bool {
+        let nd = index.ndim
+        guard nd >= 2, dim < nd - 1, target.ndim == nd, index.strides[nd - 1] == 0,
+              target.strides[nd - 1] == 1 || target.shape[nd - 1] <= 1 else { return false }
+        let inner = index.shape[nd - 1]
+        let rows = index.shape[..<(nd - 1)].reduce(1, *)
+        guard inner > 0, rows > 0 else { return true }
+        let size = target.shape[dim]
+        let ib = index.int64Base
+        var counter = [Int](repeating: 0, count: nd - 1)
+        // Validate all index values first, so an error leaves the target untouched.
+        for pass in 0..<2 {
+            for k in 0..<(nd - 1) { counter[k] = 0 }
+            for r in 0..<rows {
+                var iOff = 0
+                for k in 0..<(nd - 1) { iOff += counter[k] * index.strides[k] }
+                var v = Int(ib[iOff])
+                if v < 0 { v += size }
+                if pass == 0 {
+                    guard v >= 0 && v < size else {
+                        throw TensorError(op, "index \(ib[iOff]) is out of bounds for dimension \(dim) with size \(size)")
+                    }
+                } else {
+                    var tOff = target.offset
+                    for k in 0..<(nd - 1) { tOff += (k == dim ? v : counter[k]) * target.strides[k] }
+                    body(r * inner, tOff - target.offset, inner)
+                }
+                var k = nd - 2
+                while k >= 0 {
+                    counter[k] += 1
+                    if counter[k] < index.shape[k] { break }
+                    counter[k] = 0
+                    k -= 1
+                }
+            }
+        }
+        return true
     }
 
     /// Visits every element of `index` (row-major position `pos`) with the storage offset of the
