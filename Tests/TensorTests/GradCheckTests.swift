@@ -175,6 +175,14 @@ final class GradCheckTests: XCTestCase {
     func testLinalg() throws {
         let a = try seeded([2, 3, 4], seed: 13), b = try seeded([4, 5], seed: 14)
         try gradCheck("matmul 3d x 2d", [a, b]) { try $0[0].matmul($0[1]) }
+        // A transposed (non-contiguous) left operand folds through a copy: finite differences and
+        // the per-batch products of the contiguous operand agree.
+        try gradCheck("matmul 3d (transposed) x 2d", [try seeded([2, 4, 3], seed: 18), b]) { try $0[0].transpose(1, 2).matmul($0[1]) }
+        let t = try seeded([2, 4, 3], seed: 18)
+        let folded = try t.transpose(1, 2).matmul(b).toFloatArray()
+        let perBatch = try (0..<2).flatMap { try t.select(dim: 0, index: $0).transpose(0, 1).contiguous().matmul(b).toFloatArray() }
+        XCTAssertEqual(folded.count, perBatch.count)
+        for (x, y) in zip(folded, perBatch) { XCTAssertEqual(x, y, accuracy: 1e-5) }
         try gradCheck("matmul bcast", [try seeded([2, 1, 3, 4], seed: 15), try seeded([3, 4, 2], seed: 16)]) { try $0[0].matmul($0[1]) }
         try gradCheck("matmul 1d", [try seeded([4], seed: 17), b]) { try $0[0].matmul($0[1]) }
         try gradCheck("transposed operand", [b]) { try $0[0].t().matmul($0[0]) }

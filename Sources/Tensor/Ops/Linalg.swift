@@ -18,8 +18,10 @@ extension Tensor {
         let a2 = a.ndim == 1 ? try a.unsqueeze(0) : a
         let b2 = b.ndim == 1 ? try b.unsqueeze(-1) : b
         var r: Tensor
-        if a2.ndim > 2 && b2.ndim == 2 && a2.isContiguous {
-            // [.., M, K] x [K, N]: fold the batch into M, one sgemm (the Linear layer case).
+        if a2.ndim > 2 && b2.ndim == 2 {
+            // [.., M, K] x [K, N]: fold the batch into M, one sgemm (the Linear layer case). A
+            // non-contiguous left operand is copied first (reshape), as PyTorch does: one copy costs
+            // far less than one small sgemm per batch entry.
             let m = try a2.reshape([-1, ka])
             r = try Linalg.product(m, b2).reshape(Array(a2.shape.dropLast()) + [b2.shape[1]])
         } else {
