@@ -59,8 +59,7 @@ public struct PickleDict: Equatable {
     public var isOrderedDict = false
     /// Attributes set by BUILD (a state dict's `_metadata` with module versions).
     public var attributes: [String: PickleValue] = [:]
-    private var stringIndex: [String: Int] = [:]
-    private var intIndex: [Int: Int] = [:]
+    private var index = PickleKeyIndex()
 
     public init() {}
 
@@ -68,12 +67,12 @@ public struct PickleDict: Equatable {
 
     /// The value for string key `key`.
     public subscript(key: String) -> PickleValue? {
-        stringIndex[key].map { values[$0] }
+        index.strings[key].map { values[$0] }
     }
 
     /// The value for int key `key` (optimizer state is keyed by parameter index).
     public subscript(int key: Int) -> PickleValue? {
-        intIndex[key].map { values[$0] }
+        index.ints[key].map { values[$0] }
     }
 
     /// The string keys in order (non-string keys are skipped).
@@ -82,21 +81,11 @@ public struct PickleDict: Equatable {
     /// Python's `d[key] = value`: replaces in place or appends. Keys other than str/int are
     /// compared by value (slow path; state dicts never use them).
     public mutating func set(_ key: PickleValue, _ value: PickleValue) {
-        let existing: Int?
-        switch key {
-        case .string(let s): existing = stringIndex[s]
-        case .int(let i): existing = intIndex[i]
-        default: existing = keys.firstIndex(of: key)
-        }
-        if let i = existing {
+        if let i = index.position(of: key, in: keys) {
             values[i] = value
             return
         }
-        switch key {
-        case .string(let s): stringIndex[s] = keys.count
-        case .int(let i): intIndex[i] = keys.count
-        default: break
-        }
+        index.add(key, at: keys.count)
         keys.append(key)
         values.append(value)
     }
@@ -125,5 +114,28 @@ public struct TorchTensorRef: Equatable, Sendable {
             expected *= size
         }
         return true
+    }
+}
+
+/// Positions of a dict's str and int keys, so `d[key] = value` finds an existing key without a
+/// scan (other keys are compared by value; state dicts never use them).
+struct PickleKeyIndex: Equatable {
+    var strings: [String: Int] = [:]
+    var ints: [Int: Int] = [:]
+
+    func position(of key: PickleValue, in keys: [PickleValue]) -> Int? {
+        switch key {
+        case .string(let s): return strings[s]
+        case .int(let i): return ints[i]
+        default: return keys.firstIndex(of: key)
+        }
+    }
+
+    mutating func add(_ key: PickleValue, at position: Int) {
+        switch key {
+        case .string(let s): strings[s] = position
+        case .int(let i): ints[i] = position
+        default: break
+        }
     }
 }

@@ -37,27 +37,16 @@ final class ListBox {
 final class DictBox {
     private(set) var keys: [PickleValue] = []
     private(set) var values: [Node] = []
-    private var stringIndex: [String: Int] = [:]
-    private var intIndex: [Int: Int] = [:]
+    private var index = PickleKeyIndex()
     var isOrderedDict = false
     var attributes: [String: PickleValue] = [:]
 
     func set(_ key: PickleValue, _ value: Node) {
-        let existing: Int?
-        switch key {
-        case .string(let s): existing = stringIndex[s]
-        case .int(let i): existing = intIndex[i]
-        default: existing = keys.firstIndex(of: key)
-        }
-        if let i = existing {
+        if let i = index.position(of: key, in: keys) {
             values[i] = value
             return
         }
-        switch key {
-        case .string(let s): stringIndex[s] = keys.count
-        case .int(let i): intIndex[i] = keys.count
-        default: break
-        }
+        index.add(key, at: keys.count)
         keys.append(key)
         values.append(value)
     }
