@@ -99,19 +99,31 @@ enum BufferPool {
         footprintHighWater = Swift.max(footprintHighWater, liveBytes + cachedBytes)
         pthread_mutex_unlock(mutex)
         for e in toUnmap { munmap(e.pointer, e.capacity) }
-        return (map(cap), cap, true)
+        let (p, zeroed) = map(cap)
+        return (p, cap, zeroed)
     }
 
     static func release(_ p: UnsafeMutableRawPointer, _ cap: Int) {
         guard cap >= minPooled else { p.deallocate(); return }
         pthread_mutex_lock(mutex)
         liveBytes -= cap
+        if heapFallback.remove(p) != nil {
+            pthread_mutex_unlock(mutex)
+            p.deallocate()
+            return
+        }
         cache.append((p, cap))
         cachedBytes += cap
         pthread_mutex_unlock(mutex)
     }
 
-    private static func map(_ cap: Int) -> UnsafeMutableRawPointer {
+    /// Buffers that came from the heap because mmap failed (released with `deallocate`).
+    nonisolated(unsafe) private static var heapFallback: Set<UnsafeMutableRawPointer> = []
+
+    /// A fresh mapping of `cap` bytes and true (zero-filled), or, when the kernel refuses even
+    /// after the cache is given back, a heap buffer and false: then the allocation fails, if at
+    /// all, the way every Swift allocation does.
+    private static func map(_ cap: Int) -> (UnsafeMutableRawPointer, Bool) {
         var p = mmap(nil, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
         if p == MAP_FAILED || p == nil {
             // Give the whole cache back and try once more.
@@ -124,13 +136,16 @@ enum BufferPool {
             p = mmap(nil, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
         }
         guard let p = p, p != MAP_FAILED else {
-            // Out of memory: the same outcome as a failed malloc in Swift.
-            fatalError("out of memory: cannot map \(cap) bytes")
+            let heap = UnsafeMutableRawPointer.allocate(byteCount: cap, alignment: pageSize)
+            pthread_mutex_lock(mutex)
+            heapFallback.insert(heap)
+            pthread_mutex_unlock(mutex)
+            return (heap, false)
         }
         #if os(Linux)
         if cap >= hugePage { _ = madvise(p, cap, MADV_HUGEPAGE) }
         #endif
-        return p
+        return (p, true)
     }
 
     /// Bytes of pooled buffers in use and cached (for tests and benchmarks).
