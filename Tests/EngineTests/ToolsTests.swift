@@ -63,7 +63,9 @@ final class ToolsTests: XCTestCase {
         let text = try String(contentsOfFile: dir.path + "/x.seq-lens.txt", encoding: .utf8)
         XCTAssertEqual(text, "{\n'\(try ds.getTag(1))': 3,\n'\(try ds.getTag(2))': 7,\n}\n")
         options.key = "clases"
-        XCTAssertThrowsError(try DatasetDump.run(ds, options) { _ in }) { XCTAssertTrue("\($0)".contains("'clases'"), "\($0)") }
+        XCTAssertThrowsError(try DatasetDump.run(ds, options) { _ in }) {
+            XCTAssertTrue("\($0)".contains("'clases'") && "\($0)".contains("did you mean 'classes'?"), "\($0)")
+        }
     }
 
     /// formats.md §6.3: lengths 5, 3, 7, 4, 6 with batch_size 12 give the batches [0, 1] [2] [3, 4].

@@ -84,7 +84,7 @@ public enum BatchAnalysis {
                 let used = lengths.mapValues { $0.reduce(0, +) }
                 let keys = lengths.keys.sorted()
                 let ratio = keys.map { key in
-                    "\(DatasetDump.pythonString(key)): " + String(format: "%.4f", padded[key]! == 0 ? 0 : Double(used[key]!) / Double(padded[key]!))
+                    "\(PythonRepr.string(key)): " + String(format: "%.4f", padded[key]! == 0 ? 0 : Double(used[key]!) / Double(padded[key]!))
                 }
                 output("\(firstSeq)/\(dataset.numSeqs), batch \(stats.batches), num seqs \(seqs.count), frames "
                        + dict(keys.map { ($0, padded[$0]!) }) + ", used " + dict(keys.map { ($0, used[$0]!) })
@@ -94,12 +94,12 @@ public enum BatchAnalysis {
             firstSeq += seqs.count
         }
         output("Done. Total time \(DatasetDump.hms(Date().timeIntervalSince(started))).")
-        output("Dataset epoch \(epoch), order \(DatasetDump.pythonString(dataset.ordering.mode)).")
+        output("Dataset epoch \(epoch), order \(PythonRepr.string(dataset.ordering.mode)).")
         stats.report.forEach(output)
         return stats
     }
 
     private static func dict(_ items: [(String, Int)]) -> String {
-        "{" + items.map { "\(DatasetDump.pythonString($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
+        "{" + items.map { "\(PythonRepr.string($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
     }
 }

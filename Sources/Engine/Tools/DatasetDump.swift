@@ -86,19 +86,20 @@ public enum DatasetDump {
         output("Dataset keys: \(pythonList(keys))")
         output("Dataset target keys: \(pythonList(dataset.targetList))")
         guard keys.contains(options.key) else {
-            throw DatasetError(file: dataset.name, key: options.key, "no such data key; keys are \(pythonList(keys))")
+            throw DatasetError(file: dataset.name, key: options.key, "no such data key; keys are \(pythonList(keys))"
+                               + (DidYouMean.loose(for: options.key, among: keys).map { " (did you mean '\($0)'?)" } ?? ""))
         }
-        var file: DumpFile?
+        var file: AtomicFileWriter?
         switch options.kind {
         case .stdout: output("Dump to stdout")
         case .printShape: output("Dump shape to stdout")
         case .printTag: output("Dump seq tag to stdout")
         case .dumpTag:
-            file = try DumpFile(options.dumpPrefix + "seq-tags.txt")
+            file = try AtomicFileWriter(path: options.dumpPrefix + "seq-tags.txt")
             output("Dump seq tag to file: \(file!.path)")
         case .dumpSeqLen:
-            file = try DumpFile(options.dumpPrefix + "seq-lens.txt")
-            file!.write("{\n")
+            file = try AtomicFileWriter(path: options.dumpPrefix + "seq-lens.txt")
+            try file!.write("{\n")
             output("Dump seq lens to file: \(file!.path)")
         case .null: output(options.stats ? "No dump (except stats)." : "No dump.")
         }
@@ -114,11 +115,11 @@ public enum DatasetDump {
             case .printTag: output("seq \(progressPrefix) tag: \(tag)")
             case .dumpTag:
                 output("seq \(progressPrefix) tag: \(tag)")
-                file?.write(tag + "\n")
+                try file?.write(tag + "\n")
             case .dumpSeqLen:
                 let length = try dataset.getData(seqIdx, options.key).batchLength
-                output("seq \(progressPrefix) tag: \(tag) \(pythonString(options.key)) len: \(length)")
-                file?.write("\(pythonString(tag)): \(length),\n")
+                output("seq \(progressPrefix) tag: \(tag) \(PythonRepr.string(options.key)) len: \(length)")
+                try file?.write("\(PythonRepr.string(tag)): \(length),\n")
             case .stdout, .printShape:
                 let data = try dataset.getData(seqIdx, options.key)
                 if options.kind == .stdout {
@@ -132,12 +133,12 @@ public enum DatasetDump {
                     if options.kind == .stdout {
                         var extra = ""
                         if let labels = dataset.labels[target], labels.count > 1, case .array(let a) = value {
-                            extra = " (" + pythonString(a.int64s().map { i in 0 <= i && Int(i) < labels.count ? labels[Int(i)] : "?" }
+                            extra = " (" + PythonRepr.string(a.int64s().map { i in 0 <= i && Int(i) < labels.count ? labels[Int(i)] : "?" }
                                 .joined(separator: " ")) + ")"
                         }
-                        output("seq \(seqIdx) target \(pythonString(target)): \(NumpyText.format(value))\(extra)")
+                        output("seq \(seqIdx) target \(PythonRepr.string(target)): \(NumpyText.format(value))\(extra)")
                     } else {
-                        output("seq \(seqIdx) target \(pythonString(target)) shape: \(NumpyText.shape(value))")
+                        output("seq \(seqIdx) target \(PythonRepr.string(target)) shape: \(NumpyText.shape(value))")
                     }
                 }
             case .null: break
@@ -162,12 +163,12 @@ public enum DatasetDump {
                + (summary.moreSequences ? "True" : "False"))
         for key in keys {
             guard let m = summary.lengths[key] else { continue }
-            output("Seq-length \(pythonString(key)) Stats:")
+            output("Seq-length \(PythonRepr.string(key)) Stats:")
             output("  \(m.count) seqs, mean \(number(m.mean[0])), std dev \(number(m.standardDeviation[0])), "
                    + "min \(Int(m.minimum[0])), max \(Int(m.maximum[0])), total frames \(Int((m.mean[0] * Double(m.count)).rounded()))")
         }
         if let data = summary.data, data.count > 0 {
-            output("Data \(pythonString(options.key)) Stats:")
+            output("Data \(PythonRepr.string(options.key)) Stats:")
             output("  \(data.count) frames, dim \(data.mean.count)")
             output("  Mean: \(NumpyText.vector(data.mean))")
             output("  Std dev: \(NumpyText.vector(data.standardDeviation))")
@@ -180,32 +181,15 @@ public enum DatasetDump {
                 }
             }
         }
-        if options.kind == .dumpSeqLen { file?.write("}\n") }
+        if options.kind == .dumpSeqLen { try file?.write("}\n") }
         if let file {
-            try file.close()
+            try file.commit()
             output("Dumped to file: \(file.path)")
         }
         return summary
     }
 
-    static func pythonList(_ items: [String]) -> String { "[" + items.map(pythonString).joined(separator: ", ") + "]" }
-
-    /// A str as Python's repr writes it (single quotes unless the text holds one and no double quote).
-    static func pythonString(_ s: String) -> String {
-        let quote: Character = s.contains("'") && !s.contains("\"") ? "\"" : "'"
-        var out = String(quote)
-        for ch in s {
-            switch ch {
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case quote: out += "\\" + String(quote)
-            default: out.append(ch)
-            }
-        }
-        return out + String(quote)
-    }
+    static func pythonList(_ items: [String]) -> String { "[" + items.map(PythonRepr.string).joined(separator: ", ") + "]" }
 
     static func number(_ x: Double) -> String { String(format: "%.6g", x) }
 
@@ -213,27 +197,6 @@ public enum DatasetDump {
     static func hms(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
         return String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-    }
-}
-
-/// A text file written while a tool runs, closed (and fsynced) at the end.
-final class DumpFile {
-    let path: String
-    private let handle: FileHandle
-
-    init(_ path: String) throws {
-        self.path = path
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw CheckpointError(path: path, message: "cannot create the dump file")
-        }
-        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-    }
-
-    func write(_ text: String) { handle.write(Data(text.utf8)) }
-
-    func close() throws {
-        try handle.synchronize()
-        try handle.close()
     }
 }
 
@@ -251,7 +214,7 @@ enum NumpyText {
     static func format(_ value: SeqValue) -> String {
         switch value {
         case .array(let a): return format(a)
-        case .text(let s), .string(let s): return DatasetDump.pythonString(s)
+        case .text(let s), .string(let s): return PythonRepr.string(s)
         case .int(let i): return String(i)
         }
     }
